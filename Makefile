@@ -1,0 +1,57 @@
+# fluxlint: render, check and migrate Flux GitOps repositories.
+GO      ?= go
+BIN     ?= bin/fluxlint
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X github.com/fluxlint/fluxlint/internal/cli.Version=$(VERSION)
+CORPUS  ?= ../shared/corpus
+
+.PHONY: all build install test test-short bench demo fmt vet generate check-generated fuzz clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/fluxlint
+
+install:
+	$(GO) install -trimpath -ldflags '$(LDFLAGS)' ./cmd/fluxlint
+
+# The test command: unit, fixture, golden and CLI tests, vet, and the
+# check that generated documentation is current. Corpus tests run when
+# $(CORPUS) exists and skip otherwise.
+test: vet
+	FLUXLINT_CORPUS=$(abspath $(CORPUS)) $(GO) test -count=1 ./...
+
+test-short:
+	$(GO) test -short ./...
+
+# Run fluxlint on the example repository that ships with the project.
+demo: build
+	@echo '$$ fluxlint render --kustomization name=infra path=./infrastructure prune=true --kustomization name=apps path=./apps dependsOn=infra testdata/demo | head'
+	@$(BIN) render --kustomization name=infra path=./infrastructure prune=true --kustomization name=apps path=./apps dependsOn=infra testdata/demo | head -n 20
+	@echo
+	@echo '$$ fluxlint check --config-namespace cluster-config testdata/demo'
+	@$(BIN) check testdata/demo; echo "(exit code $$?)"
+
+# Benchmarks: renders the corpus repositories and a generated repository of
+# 1,000 Kustomizations; compares with the flux CLI when it is on PATH.
+bench:
+	FLUXLINT_CORPUS=$(abspath $(CORPUS)) $(GO) test -run '^$$' -bench . -benchmem -benchtime 5x ./internal/render/
+	FLUXLINT_CORPUS=$(abspath $(CORPUS)) $(GO) run ./internal/bench
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+vet:
+	$(GO) vet ./...
+
+generate:
+	$(GO) run ./internal/docgen > docs/rules.md
+
+check-generated:
+	@$(GO) run ./internal/docgen | diff -u docs/rules.md - || (echo 'docs/rules.md is stale: run make generate' && exit 1)
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 3m ./internal/load/
+
+clean:
+	rm -rf bin

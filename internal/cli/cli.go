@@ -1,0 +1,128 @@
+// Package cli is fluxlint's command line: a thin layer that parses flags
+// and hands the work to the render, analyzers and migrate packages. Every
+// command writes to the writers it is given, so tests need no process.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/pflag"
+)
+
+// Exit codes.
+const (
+	ExitOK       = 0 // nothing to report (at or above --fail-on)
+	ExitFindings = 1 // findings, or a migration is needed (--check)
+	ExitError    = 2 // fluxlint could not do its job
+)
+
+// Version is set at build time with -ldflags "-X .../internal/cli.Version=...".
+var Version = "dev"
+
+// env is what a command runs with.
+type env struct {
+	stdout, stderr io.Writer
+	// workDir is the directory relative paths are taken from ("" = the
+	// process's working directory).
+	workDir string
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(e *env, args []string) int
+}
+
+func commands() []command {
+	return []command{
+		{"check", "render the repository and report findings (the default)", runCheck},
+		{"render", "print every object Flux would apply, grouped by Kustomization", runRender},
+		{"migrate", "move HelmReleases and their sources into the configuration namespace", runMigrate},
+		{"rules", "list the rules, or print one rule's documentation", runRules},
+		{"config", "print the effective configuration", runConfig},
+		{"version", "print the version", runVersion},
+		{"help", "print this help", nil},
+	}
+}
+
+// Main runs fluxlint with args (without the program name) and returns the
+// exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	return mainIn(&env{stdout: stdout, stderr: stderr}, args)
+}
+
+func mainIn(e *env, args []string) int {
+	name := "check"
+	switch {
+	case len(args) > 0 && isCommand(args[0]):
+		name, args = args[0], args[1:]
+	case len(args) > 0 && (args[0] == "-h" || args[0] == "--help"):
+		name = "help"
+	}
+	for _, c := range commands() {
+		if c.name != name {
+			continue
+		}
+		if c.run == nil {
+			usage(e.stdout)
+			return ExitOK
+		}
+		return c.run(e, args)
+	}
+	fmt.Fprintf(e.stderr, "fluxlint: unknown command %q\n", name)
+	usage(e.stderr)
+	return ExitError
+}
+
+func isCommand(s string) bool {
+	for _, c := range commands() {
+		if c.name == s {
+			return true
+		}
+	}
+	return false
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "fluxlint renders a Flux GitOps repository as Flux would, checks it, and migrates it to multi-tenancy.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: fluxlint [command] [flags] [PATH]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'fluxlint COMMAND --help' for the flags of a command.")
+	fmt.Fprintln(w, "Exit codes: 0 nothing to report, 1 findings, 2 fluxlint could not do its job.")
+}
+
+// newFlagSet makes a flag set that reports its own errors to stderr.
+func newFlagSet(e *env, name, args string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.SortFlags = false
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: fluxlint %s [flags] %s\n\nFlags:\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses args; ok is false when the command must stop, with code.
+func parse(e *env, fs *pflag.FlagSet, args []string) (rest []string, code int, ok bool) {
+	if err := fs.Parse(groupEntryArgs(args)); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return nil, ExitOK, false
+		}
+		return nil, ExitError, false
+	}
+	return fs.Args(), 0, true
+}
+
+func runVersion(e *env, args []string) int {
+	fmt.Fprintf(e.stdout, "fluxlint %s\n", Version)
+	return ExitOK
+}

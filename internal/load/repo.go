@@ -1,0 +1,213 @@
+package load
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Repo is a directory tree on disk: a Git checkout, or a directory that
+// stands for another Flux source. Only regular files inside Root are ever
+// read; symbolic links are listed but never followed, as source-controller
+// drops them from its artifacts.
+type Repo struct {
+	// Root is the absolute path of the tree, with symbolic links resolved.
+	Root string
+	// Prefix is put in front of the relative path of a file to name it in
+	// positions: empty for the repository being checked, the directory's
+	// path for another tree that stands for a source.
+	Prefix string
+
+	files    map[string]*File
+	paths    []string // sorted, slash-separated, relative to Root
+	Symlinks []string // relative paths of the symbolic links found
+}
+
+// File is a regular file of a Repo. Its content is read and, for YAML
+// files, parsed on first use, once.
+type File struct {
+	Path string // relative to the repo root, slash-separated
+	Mode fs.FileMode
+	Size int64
+
+	repo    *Repo
+	once    sync.Once
+	data    []byte
+	readErr error
+	docs    []*Doc
+}
+
+// Open lists the tree at dir. It reads no file content yet.
+func Open(dir string) (*Repo, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	info, err := os.Stat(abs)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open repository: %w", err)
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("cannot open repository: %s is not a directory", dir)
+	}
+	if abs, err = filepath.EvalSymlinks(abs); err != nil {
+		return nil, fmt.Errorf("cannot open repository: %w", err)
+	}
+	r := &Repo{Root: abs, files: map[string]*File{}}
+	err = filepath.WalkDir(abs, func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			if p == abs {
+				return err
+			}
+			return nil // an unreadable directory is left out, as tar would fail on it
+		}
+		rel, _ := filepath.Rel(abs, p)
+		rel = filepath.ToSlash(rel)
+		switch {
+		case de.IsDir():
+			if de.Name() == ".git" && p != abs {
+				return filepath.SkipDir
+			}
+		case de.Type()&fs.ModeSymlink != 0:
+			r.Symlinks = append(r.Symlinks, rel)
+		case de.Type().IsRegular():
+			info, err := de.Info()
+			if err != nil {
+				return nil
+			}
+			r.files[rel] = &File{Path: rel, Mode: info.Mode(), Size: info.Size(), repo: r}
+			r.paths = append(r.paths, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cannot read repository: %w", err)
+	}
+	sort.Strings(r.paths)
+	return r, nil
+}
+
+// Paths lists the regular files of the tree, sorted.
+func (r *Repo) Paths() []string { return r.paths }
+
+// File returns the regular file at rel (slash-separated, relative to the
+// root), or nil when there is none.
+func (r *Repo) File(rel string) *File {
+	return r.files[path.Clean(strings.TrimPrefix(filepath.ToSlash(rel), "./"))]
+}
+
+// Rel turns an absolute path inside the tree into a relative one; ok is false
+// for a path outside the tree.
+func (r *Repo) Rel(abs string) (string, bool) {
+	rel, err := filepath.Rel(r.Root, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
+}
+
+// IsYAML reports whether a path has the extension Flux's generator
+// considers, ".yaml" or ".yml" (case-sensitive, as filepath.Ext is).
+func IsYAML(p string) bool {
+	ext := path.Ext(p)
+	return ext == ".yaml" || ext == ".yml"
+}
+
+// YAMLFiles returns the files of the tree with a YAML extension, sorted.
+func (r *Repo) YAMLFiles() []*File {
+	var out []*File
+	for _, p := range r.paths {
+		if IsYAML(p) {
+			out = append(out, r.files[p])
+		}
+	}
+	return out
+}
+
+// ParseAll reads and parses every YAML file, using up to workers goroutines.
+func (r *Repo) ParseAll(workers int) {
+	files := r.YAMLFiles()
+	if workers < 1 {
+		workers = 1
+	}
+	var wg sync.WaitGroup
+	ch := make(chan *File)
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range ch {
+				f.Docs()
+			}
+		}()
+	}
+	for _, f := range files {
+		ch <- f
+	}
+	close(ch)
+	wg.Wait()
+}
+
+func (f *File) load() {
+	f.once.Do(func() {
+		f.data, f.readErr = os.ReadFile(filepath.Join(f.repo.Root, filepath.FromSlash(f.Path)))
+		if f.readErr == nil && IsYAML(f.Path) {
+			parseDocuments(f)
+		}
+	})
+}
+
+// ParseBytes parses data as the YAML file name, outside any tree. It is
+// what the loader does with every file, offered for tests and fuzzing.
+func ParseBytes(name string, data []byte) *File {
+	f := &File{Path: name, repo: &Repo{}, data: data}
+	f.once.Do(func() { parseDocuments(f) })
+	return f
+}
+
+// Data returns the file's content.
+func (f *File) Data() ([]byte, error) {
+	f.load()
+	return f.data, f.readErr
+}
+
+// Docs returns the parsed documents of a YAML file (nil for other files).
+func (f *File) Docs() []*Doc {
+	f.load()
+	return f.docs
+}
+
+// ReadErr is the error reading the file, if any.
+func (f *File) ReadErr() error {
+	f.load()
+	return f.readErr
+}
+
+// Name is the file's name in positions and messages: its path relative to
+// the repository, with the tree's Prefix.
+func (f *File) Name() string { return f.repo.Prefix + f.Path }
+
+// AbsPath is the file's path on disk.
+func (f *File) AbsPath() string { return filepath.Join(f.repo.Root, filepath.FromSlash(f.Path)) }
+
+// Line returns the text of the 1-based line n, without its line break.
+func (f *File) Line(n int) string {
+	data, _ := f.Data()
+	for i := 1; i < n; i++ {
+		j := bytes.IndexByte(data, '\n')
+		if j < 0 {
+			return ""
+		}
+		data = data[j+1:]
+	}
+	if j := bytes.IndexByte(data, '\n'); j >= 0 {
+		data = data[:j]
+	}
+	return strings.TrimRight(string(data), "\r")
+}

@@ -1,0 +1,169 @@
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Group is the output of one Kustomization.
+type Group struct {
+	Kustomization *Kustomization
+	Objects       []*Object
+}
+
+// Groups lists what the result prints: the entry points first (unless one
+// produces itself, in which case its own build shows it), then every
+// Kustomization's objects, depth-first. With only set ("namespace/name"),
+// just what that Kustomization produces, recursively, as
+// "flux build ks NAME --recursive" prints; ok is false when no such
+// Kustomization was rendered.
+func (r *Result) Groups(only string) (groups []Group, ok bool) {
+	if only == "" {
+		var entry []*Object
+		for _, o := range r.Objects {
+			if o.AppliedBy == nil {
+				entry = append(entry, o)
+			}
+		}
+		if len(entry) > 0 {
+			groups = append(groups, Group{Objects: entry})
+		}
+	}
+	for _, k := range r.Kustomizations() {
+		if only != "" && !within(k, only) {
+			continue
+		}
+		ok = true
+		groups = append(groups, Group{Kustomization: k, Objects: k.Objects})
+	}
+	return groups, ok || only == ""
+}
+
+// Within reports whether k is the Kustomization named only or one of its
+// descendants.
+func within(k *Kustomization, only string) bool {
+	for ; k != nil; k = k.Parent {
+		if k.Key() == only {
+			return true
+		}
+	}
+	return false
+}
+
+// InScope reports whether a problem concerns the Kustomization named only
+// or its descendants (always true when only is empty).
+func (p Problem) InScope(only string) bool {
+	return only == "" || (p.Kustomization != nil && within(p.Kustomization, only))
+}
+
+// WriteYAML prints groups as a YAML stream, one comment line naming each
+// group's Kustomization and its chain. Secret values are masked.
+func WriteYAML(w io.Writer, r *Result, groups []Group) error {
+	if r.AutoDetected {
+		var names []string
+		for _, k := range r.Roots {
+			names = append(names, fmt.Sprintf("%s (%s)", k.Key(), k.Object.Pos()))
+		}
+		fmt.Fprintf(w, "# entry points (auto-detected): %s\n", strings.Join(names, ", "))
+	}
+	for _, g := range groups {
+		if g.Kustomization == nil {
+			fmt.Fprintln(w, "# entry points")
+		} else {
+			k := g.Kustomization
+			fmt.Fprintf(w, "# Kustomization %s path=%s chain=%s\n", k.Key(), k.Dir, k.ChainString())
+		}
+		for _, o := range g.Objects {
+			s, err := Redacted(o).String()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "---\n# from %s\n%s", o.Pos(), s)
+		}
+	}
+	return nil
+}
+
+// JSON shapes of the render output.
+type jsonOutput struct {
+	FormatVersion int         `json:"version"`
+	Roots         []jsonRoot  `json:"roots"`
+	AutoDetected  bool        `json:"autoDetected"`
+	Groups        []jsonGroup `json:"groups"`
+	Problems      []jsonProb  `json:"problems"`
+}
+
+type jsonRoot struct {
+	Kustomization string `json:"kustomization"`
+	Pos           string `json:"pos"`
+}
+
+type jsonGroup struct {
+	Kustomization string           `json:"kustomization,omitempty"`
+	Chain         []string         `json:"chain,omitempty"`
+	Path          string           `json:"path,omitempty"`
+	Rendered      bool             `json:"rendered"`
+	Objects       []map[string]any `json:"objects"`
+	Sources       []string         `json:"sources"`
+}
+
+type jsonProb struct {
+	Code          string `json:"code"`
+	Severity      string `json:"severity"`
+	Pos           string `json:"pos"`
+	Message       string `json:"message"`
+	Kustomization string `json:"kustomization,omitempty"`
+}
+
+// WriteJSON prints groups and problems as one JSON document.
+func WriteJSON(w io.Writer, r *Result, groups []Group, problems []Problem) error {
+	out := jsonOutput{FormatVersion: 1, AutoDetected: r.AutoDetected, Groups: []jsonGroup{}, Problems: []jsonProb{}}
+	for _, k := range r.Roots {
+		out.Roots = append(out.Roots, jsonRoot{Kustomization: k.Key(), Pos: k.Object.Pos().String()})
+	}
+	for _, g := range groups {
+		jg := jsonGroup{Rendered: true, Objects: []map[string]any{}, Sources: []string{}}
+		if k := g.Kustomization; k != nil {
+			jg.Kustomization, jg.Path, jg.Rendered = k.Key(), k.Dir, k.Rendered
+			for _, c := range k.Chain() {
+				jg.Chain = append(jg.Chain, c.Key())
+			}
+		}
+		for _, o := range g.Objects {
+			m, err := toMap(Redacted(o))
+			if err != nil {
+				return err
+			}
+			jg.Objects = append(jg.Objects, m)
+			jg.Sources = append(jg.Sources, o.Pos().String())
+		}
+		out.Groups = append(out.Groups, jg)
+	}
+	for _, p := range problems {
+		jp := jsonProb{Code: string(p.Code), Severity: "error", Pos: p.Pos.String(), Message: p.Message}
+		if p.Warning {
+			jp.Severity = "warning"
+		}
+		if p.Kustomization != nil {
+			jp.Kustomization = p.Kustomization.ChainString()
+		}
+		out.Problems = append(out.Problems, jp)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func toMap(n *yaml.RNode) (map[string]any, error) {
+	b, err := n.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	err = json.Unmarshal(b, &m)
+	return m, err
+}

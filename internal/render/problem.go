@@ -1,0 +1,69 @@
+package render
+
+import (
+	"fmt"
+
+	"github.com/fluxlint/fluxlint/internal/load"
+)
+
+// Code names a kind of render problem. Each code is a rule of its own in
+// "fluxlint check" so that CI shows it.
+type Code string
+
+// The render problems.
+const (
+	// YAMLSyntax: a YAML file a build needs does not parse.
+	YAMLSyntax Code = "yaml-syntax"
+	// PathNotFound: spec.path of a Kustomization does not exist in its source.
+	PathNotFound Code = "path-not-found"
+	// BuildFailed: kustomize (or Flux's generator) failed on a Kustomization.
+	BuildFailed Code = "build-failed"
+	// SourceNotMapped: the source of a Kustomization is not this repository
+	// and no --source maps it to a directory.
+	SourceNotMapped Code = "source-not-mapped"
+	// RemoteResource: a kustomization refers to a remote base or file,
+	// which fluxlint never fetches.
+	RemoteResource Code = "remote-resource"
+	// Substitution: postBuild substitution failed or left a variable unset.
+	Substitution Code = "substitution"
+	// SubstituteFromMissing: a ConfigMap or Secret that substituteFrom
+	// needs is not in the repository (it may be created in the cluster).
+	// A warning: its variables are rendered as placeholders.
+	SubstituteFromMissing Code = "substitute-from-missing"
+	// DependencyCycle: Kustomizations depend on each other in a cycle, or a
+	// Kustomization (indirectly) produces itself.
+	DependencyCycle Code = "dependency-cycle"
+	// DuplicateKustomization: two documents produce the same Kustomization.
+	DuplicateKustomization Code = "duplicate-kustomization"
+	// SymlinkIgnored: a symbolic link in a rendered directory. Flux's
+	// artifacts leave links out, and so does fluxlint. A warning.
+	SymlinkIgnored Code = "symlink-ignored"
+	// InvalidObject: an object Flux would refuse to apply as rendered.
+	InvalidObject Code = "invalid-object"
+)
+
+// Problem is something that kept part of the repository from rendering as
+// Flux would render it.
+type Problem struct {
+	Code    Code
+	Pos     load.Pos
+	Message string
+	// Kustomization is the Kustomization that hit the problem, if any.
+	Kustomization *Kustomization
+	// Object is the rendered object concerned, if any.
+	Object *Object
+	// Warning marks a problem that did not keep anything from rendering.
+	Warning bool
+}
+
+func (p Problem) String() string {
+	level := "error"
+	if p.Warning {
+		level = "warning"
+	}
+	s := fmt.Sprintf("%s: %s: %s [%s]", p.Pos, level, p.Message, p.Code)
+	if p.Kustomization != nil {
+		s += " (Kustomization " + p.Kustomization.ChainString() + ")"
+	}
+	return s
+}

@@ -1,0 +1,131 @@
+package render
+
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/kustomize/api/resource"
+
+	"github.com/fluxlint/fluxlint/internal/flux"
+	"github.com/fluxlint/fluxlint/internal/load"
+)
+
+// provenance maps the resources of one build back to the documents they
+// came from, using the origin annotations kustomize adds: the file (path)
+// for a resource, the kustomization and generator (configuredIn,
+// configuredBy) for a generated one. Within a multi-document file the
+// document is the one of the same kind whose name the resource's name
+// contains (a namePrefix or nameSuffix may surround it), taking documents in
+// file order so that kustomize's order settles a tie.
+type provenance struct {
+	art     *load.Artifact
+	dirPath string
+	used    map[*load.Doc]bool
+}
+
+func newProvenance(art *load.Artifact, dirPath string) *provenance {
+	return &provenance{art: art, dirPath: dirPath, used: map[*load.Doc]bool{}}
+}
+
+// locate returns the source document of res, or the position of the
+// generator that made it; list is set when the resource is an item of a
+// List document.
+func (p *provenance) locate(res *resource.Resource) (doc *load.Doc, generated load.Pos, list *load.Doc) {
+	origin, err := res.GetOrigin()
+	if err != nil || origin == nil || origin.Repo != "" {
+		return nil, load.Pos{}, nil
+	}
+	if origin.ConfiguredIn != "" {
+		return nil, p.generatorPos(origin, res.GetName()), nil
+	}
+	f := p.file(origin.Path)
+	if f == nil {
+		return nil, load.Pos{}, nil
+	}
+	kind, name, group := res.GetKind(), res.GetName(), flux.Group(res.GetApiVersion())
+	var best *load.Doc
+	score := -1
+	for _, d := range f.Docs() {
+		if !d.IsObject() {
+			continue
+		}
+		if d.Kind != kind {
+			if strings.HasSuffix(d.Kind, "List") && list == nil {
+				list = d
+			}
+			continue
+		}
+		s := 0
+		if !p.used[d] {
+			s += 4
+		}
+		if flux.Group(d.APIVersion) == group {
+			s += 2
+		}
+		if d.Name == name {
+			s += 16
+		} else if d.Name != "" && strings.Contains(name, d.Name) {
+			s += 8
+		}
+		if s > score {
+			best, score = d, s
+		}
+	}
+	if best != nil {
+		p.used[best] = true
+		return best, load.Pos{}, nil
+	}
+	return nil, load.Pos{}, list
+}
+
+// file returns the repository file at a path relative to the build
+// directory.
+func (p *provenance) file(rel string) *load.File {
+	abs := filepath.Join(p.dirPath, filepath.FromSlash(rel))
+	r, err := filepath.Rel(p.art.Dir, abs)
+	if err != nil || strings.HasPrefix(r, "..") {
+		return nil
+	}
+	return p.art.Repo.File(filepath.ToSlash(r))
+}
+
+// generatorPos points at the name of the generator entry that made a
+// resource; its name is the entry's name with a prefix, a suffix and a hash.
+func (p *provenance) generatorPos(origin *resource.Origin, name string) load.Pos {
+	f := p.file(origin.ConfiguredIn)
+	if f == nil {
+		return load.Pos{}
+	}
+	docs := f.Docs()
+	if len(docs) == 0 || docs[0].Node == nil {
+		return load.Pos{File: f.Name(), Line: 1}
+	}
+	d := docs[0]
+	field := ""
+	switch origin.ConfiguredBy.Kind {
+	case "ConfigMapGenerator":
+		field = "configMapGenerator"
+	case "SecretGenerator":
+		field = "secretGenerator"
+	default:
+		return d.Pos()
+	}
+	seq := load.LookupNode(d.Node.YNode(), field)
+	if seq == nil {
+		return d.Pos()
+	}
+	best, bestLen := -1, -1
+	for i, item := range seq.Content {
+		n := load.LookupNode(item, "name")
+		if n != nil && strings.Contains(name, n.Value) && len(n.Value) > bestLen {
+			best, bestLen = i, len(n.Value)
+		}
+	}
+	if best < 0 {
+		pos, _ := d.KeyPos(field)
+		return pos
+	}
+	pos, _ := d.Lookup(field, strconv.Itoa(best), "name")
+	return pos
+}

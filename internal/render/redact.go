@@ -1,0 +1,69 @@
+package render
+
+import (
+	"encoding/base64"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/fluxlint/fluxlint/internal/flux"
+)
+
+// Masks put in place of Secret values in any output. SOPSMask is the mask
+// the flux CLI uses for encrypted values; RedactedMask stands for a
+// plaintext value, which fluxlint never prints either.
+const (
+	SOPSMask     = "**SOPS**"
+	RedactedMask = "**REDACTED**"
+)
+
+// Redacted returns the object as it may be printed: a copy in which every
+// value of a v1 Secret's data and stringData is masked, and the SOPS
+// metadata of any object is dropped, as "flux build" does.
+func Redacted(o *Object) *yaml.RNode {
+	n := o.Node.Copy()
+	clearComments(n.YNode())
+	if flux.HasSOPSKey(n.YNode()) {
+		_ = n.PipeE(yaml.FieldClearer{Name: "sops"})
+	}
+	if !flux.IsSecret(o.APIVersion, o.Kind) {
+		return n
+	}
+	sops := flux.IsSOPSEncrypted(o.Node.YNode())
+	for _, field := range []string{"data", "stringData"} {
+		m := mappingField(n, field)
+		if m == nil {
+			continue
+		}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			v := m.Content[i+1]
+			enc := sops || flux.IsEncryptedValue(v.Value) || (field == "data" && flux.DataValueIsSOPS(v.Value))
+			mask := RedactedMask
+			if enc {
+				mask = SOPSMask
+			}
+			if field == "data" {
+				mask = base64.StdEncoding.EncodeToString([]byte(mask))
+			}
+			v.Kind, v.Tag, v.Value, v.Style = yaml.ScalarNode, "!!str", mask, 0
+			v.Content, v.Alias = nil, nil
+		}
+	}
+	return n
+}
+
+func mappingField(n *yaml.RNode, field string) *yaml.Node {
+	f := n.Field(field)
+	if f == nil || f.Value == nil || f.Value.YNode().Kind != yaml.MappingNode {
+		return nil
+	}
+	return f.Value.YNode()
+}
+
+// clearComments drops the comments a source document carried, which a
+// kustomize build does not keep either.
+func clearComments(n *yaml.Node) {
+	n.HeadComment, n.LineComment, n.FootComment = "", "", ""
+	for _, c := range n.Content {
+		clearComments(c)
+	}
+}

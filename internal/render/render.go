@@ -1,0 +1,436 @@
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+
+	kustomizev1 "github.com/fluxcd/kustomize-controller/api/v1"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/fluxlint/fluxlint/internal/flux"
+	"github.com/fluxlint/fluxlint/internal/load"
+)
+
+// Options say what to render and how.
+type Options struct {
+	// Dir is the repository to render.
+	Dir string
+
+	// Entries are AKS-style entry points (az k8s-configuration flux create
+	// --kustomization ...). When there are any, no root is auto-detected.
+	Entries []Entry
+	// ConfigNamespace and ConfigName name the fluxConfiguration the entries
+	// belong to; both default to "cluster-config".
+	ConfigNamespace, ConfigName string
+
+	// Sources maps a source ("Kind/namespace/name") to a local directory,
+	// like flux's --local-sources. A relative directory is taken relative to
+	// Dir. The source of the entry points always maps to Dir.
+	Sources map[string]string
+	// ConfinedSources are like Sources but must lie inside Dir: they come
+	// from a configuration file, which an untrusted change can edit.
+	ConfinedSources map[string]string
+
+	// NoStrictSubstitute turns strict postBuild substitution off (it is on
+	// by default, as in Flux 2.9).
+	NoStrictSubstitute bool
+	// DryRunSubstitution ignores postBuild.substituteFrom, as
+	// "flux build --dry-run" does.
+	DryRunSubstitution bool
+
+	// TempDir is where artifacts are materialised (os.TempDir when empty).
+	TempDir string
+}
+
+// Result is a rendered repository.
+type Result struct {
+	Repo *load.Repo
+	// Roots are the entry points, in order.
+	Roots []*Kustomization
+	// AutoDetected is true when the roots were found in the repository
+	// rather than given as AKS entries.
+	AutoDetected bool
+	// Objects are all objects: the entry points as written (or
+	// synthesised), then everything the Kustomizations apply, depth-first.
+	Objects []*Object
+	// Problems are what kept parts of the repository from rendering.
+	Problems []Problem
+}
+
+// Kustomizations lists every Kustomization of the result, depth-first.
+func (r *Result) Kustomizations() []*Kustomization {
+	var out []*Kustomization
+	for _, root := range r.Roots {
+		root.Walk(func(k *Kustomization) { out = append(out, k) })
+	}
+	return out
+}
+
+// OK reports whether everything rendered.
+func (r *Result) OK() bool { return len(r.Problems) == 0 }
+
+type renderer struct {
+	opts      Options
+	repo      *load.Repo
+	sources   map[string]*sourceDir
+	artifacts map[string]*load.Artifact
+	problems  []Problem
+	index     *docIndex
+	linksSeen map[string]bool
+}
+
+// Render renders the repository at opts.Dir. The error is only for a
+// repository that cannot be read at all; everything else is a Problem.
+func Render(opts Options) (*Result, error) {
+	enforceOffline()
+	if opts.ConfigNamespace == "" {
+		opts.ConfigNamespace = "cluster-config"
+	}
+	if opts.ConfigName == "" {
+		opts.ConfigName = "cluster-config"
+	}
+	repo, err := load.Open(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{opts: opts, repo: repo, sources: map[string]*sourceDir{}, artifacts: map[string]*load.Artifact{}, linksSeen: map[string]bool{}}
+	defer r.cleanup()
+	if err := r.mapSources(); err != nil {
+		return nil, err
+	}
+	repo.ParseAll(runtime.GOMAXPROCS(0))
+	r.index = indexDocs(repo)
+
+	res := &Result{Repo: repo}
+	if len(opts.Entries) > 0 {
+		roots, objs, err := r.entryRoots()
+		if err != nil {
+			return nil, err
+		}
+		res.Objects = append(res.Objects, objs...)
+		for _, root := range roots {
+			r.renderTree(root)
+			res.Roots = append(res.Roots, root)
+		}
+	} else {
+		res.AutoDetected = true
+		res.Roots = r.detectRoots()
+	}
+	for _, root := range res.Roots {
+		if !producesItself(root) {
+			res.Objects = append(res.Objects, root.Object)
+		}
+		root.Walk(func(k *Kustomization) { res.Objects = append(res.Objects, k.Objects...) })
+	}
+	res.Problems = dedupeProblems(r.problems)
+	return res, nil
+}
+
+// producesItself reports whether an entry point's build contains its own
+// document, as a flux-system Kustomization that syncs its own directory does.
+func producesItself(k *Kustomization) bool {
+	for _, o := range k.Objects {
+		if o.Doc != nil && o.Doc == k.Object.Doc && flux.IsKustomization(o.APIVersion, o.Kind) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *renderer) cleanup() {
+	for _, a := range r.artifacts {
+		a.Close()
+	}
+}
+
+func (r *renderer) report(p Problem) { r.problems = append(r.problems, p) }
+
+// sourceDir is a directory that stands for a Flux source.
+type sourceDir struct {
+	repo *load.Repo
+}
+
+func (r *renderer) mapSources() error {
+	add := func(m map[string]string, confined bool) error {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, key := range keys {
+			ref, ok := flux.ParseRef(key)
+			if !ok {
+				return fmt.Errorf("source %q: want Kind/namespace/name", key)
+			}
+			dir := m[key]
+			if !filepath.IsAbs(dir) {
+				dir = filepath.Join(r.repo.Root, dir)
+			}
+			abs, err := filepath.EvalSymlinks(dir)
+			if err != nil {
+				return fmt.Errorf("source %s: %w", key, err)
+			}
+			if abs == r.repo.Root {
+				r.sources[ref.String()] = &sourceDir{repo: r.repo}
+				continue
+			}
+			rel, inside := r.repo.Rel(abs)
+			if confined && !inside {
+				return fmt.Errorf("source %s: %s is outside the repository", key, m[key])
+			}
+			sub, err := load.Open(abs)
+			if err != nil {
+				return fmt.Errorf("source %s: %w", key, err)
+			}
+			if inside {
+				sub.Prefix = rel + "/"
+			} else {
+				sub.Prefix = abs + "/"
+			}
+			r.sources[ref.String()] = &sourceDir{repo: sub}
+		}
+		return nil
+	}
+	if err := add(r.opts.ConfinedSources, true); err != nil {
+		return err
+	}
+	return add(r.opts.Sources, false)
+}
+
+// docIndex finds documents of the repository by kind.
+type docIndex struct {
+	byKind map[string][]*load.Doc
+}
+
+func indexDocs(repo *load.Repo) *docIndex {
+	ix := &docIndex{byKind: map[string][]*load.Doc{}}
+	for _, f := range repo.YAMLFiles() {
+		for _, d := range f.Docs() {
+			if d.IsObject() {
+				ix.byKind[d.Kind] = append(ix.byKind[d.Kind], d)
+			}
+		}
+	}
+	return ix
+}
+
+// lookup finds a document by kind, namespace and name (first match).
+func (ix *docIndex) lookup(ref flux.Ref) *load.Doc {
+	for _, d := range ix.byKind[ref.Kind] {
+		if d.Name == ref.Name && (d.Namespace == ref.Namespace || d.Namespace == "") {
+			return d
+		}
+	}
+	return nil
+}
+
+// detectRoots takes as entry points the Flux Kustomizations of the
+// repository that no other rendered Kustomization produces. Candidates are
+// tried one at a time, those that no other candidate's spec.path contains
+// first; a candidate that a tree already rendered produces is skipped, and
+// a root that a later tree turns out to produce stops being a root. Each
+// candidate is tried at most once, so this ends.
+func (r *renderer) detectRoots() []*Kustomization {
+	patchFiles := r.patchFiles()
+	var cands []*load.Doc
+	for _, d := range r.index.byKind[flux.KindKustomization] {
+		if flux.IsKustomization(d.APIVersion, d.Kind) && !patchFiles[d.File.Path] &&
+			stringAt(d, "spec", "sourceRef", "name") != "" {
+			cands = append(cands, d)
+		}
+	}
+	dirs := make(map[*load.Doc]string, len(cands))
+	for _, d := range cands {
+		dirs[d] = cleanRel(stringAt(d, "spec", "path"))
+	}
+	containedBy := make(map[*load.Doc]int, len(cands))
+	for _, d := range cands {
+		for _, o := range cands {
+			if o != d && isUnder(d.File.Path, dirs[o]) {
+				containedBy[d]++
+			}
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		a, b := cands[i], cands[j]
+		if containedBy[a] != containedBy[b] {
+			return containedBy[a] < containedBy[b]
+		}
+		if a.File.Path != b.File.Path {
+			return a.File.Path < b.File.Path
+		}
+		return a.Index < b.Index
+	})
+
+	type rooted struct {
+		k        *Kustomization
+		t        *tree
+		problems []Problem
+	}
+	var roots []*rooted
+	tried := map[*load.Doc]bool{}
+	skip := func(d *load.Doc) bool {
+		for _, rt := range roots {
+			if rt.t.produced[d] || underAny(d.File.Path, rt.t.failedDirs[1:]) {
+				return true
+			}
+		}
+		return false
+	}
+	base := r.problems
+	for {
+		var next *load.Doc
+		for _, d := range cands {
+			if !tried[d] && !skip(d) {
+				next = d
+				break
+			}
+		}
+		if next == nil {
+			break
+		}
+		tried[next] = true
+		r.problems = nil
+		root, err := r.rootFromDoc(next)
+		if err != nil {
+			base = append(base, r.problems...)
+			continue
+		}
+		t := r.renderTree(root)
+		var kept []*rooted
+		for _, rt := range roots {
+			if !t.produced[rt.k.Object.Doc] {
+				kept = append(kept, rt)
+			}
+		}
+		roots = append(kept, &rooted{k: root, t: t, problems: r.problems})
+	}
+	r.problems = base
+	var out []*Kustomization
+	for _, rt := range roots {
+		out = append(out, rt.k)
+		r.problems = append(r.problems, rt.problems...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Object.Pos().Less(out[j].Object.Pos()) })
+	return out
+}
+
+// patchFiles lists the files kustomization files use as patches: the
+// Kustomizations in them are partial documents, not entry points.
+func (r *renderer) patchFiles() map[string]bool {
+	out := map[string]bool{}
+	for _, d := range r.index.byKind[flux.KindKustomization] {
+		if flux.IsKustomization(d.APIVersion, d.Kind) {
+			continue
+		}
+		dir := path.Dir(d.File.Path)
+		add := func(p string) {
+			if p != "" && !strings.Contains(p, "\n") {
+				out[path.Join(dir, p)] = true
+			}
+		}
+		if n := load.LookupNode(d.Node.YNode(), "patches"); n != nil {
+			for _, item := range n.Content {
+				if pn := load.LookupNode(item, "path"); pn != nil {
+					add(pn.Value)
+				}
+			}
+		}
+		if n := load.LookupNode(d.Node.YNode(), "patchesStrategicMerge"); n != nil {
+			for _, item := range n.Content {
+				add(item.Value)
+			}
+		}
+	}
+	return out
+}
+
+// rootFromDoc makes an entry point of a Kustomization document.
+func (r *renderer) rootFromDoc(d *load.Doc) (*Kustomization, error) {
+	obj := &Object{Node: d.Node.Copy(), APIVersion: d.APIVersion, Kind: d.Kind, Namespace: d.Namespace, Name: d.Name, Doc: d}
+	return r.newKustomization(obj, nil)
+}
+
+// newKustomization reads the spec of a Kustomization object. A spec that
+// does not match the Kustomization API is a problem; the Kustomization is
+// then not rendered.
+func (r *renderer) newKustomization(obj *Object, parent *Kustomization) (*Kustomization, error) {
+	k := &Kustomization{Namespace: obj.Namespace, Name: obj.Name, Object: obj, Parent: parent}
+	raw, err := obj.Node.MarshalJSON()
+	if err == nil {
+		var typed kustomizev1.Kustomization
+		if err = json.Unmarshal(raw, &typed); err == nil {
+			k.Spec = typed.Spec
+		}
+		if err == nil {
+			err = json.Unmarshal(raw, &k.unstructured)
+		}
+	}
+	if err != nil {
+		r.report(Problem{Code: InvalidObject, Pos: obj.Pos(), Kustomization: parent, Object: obj,
+			Message: fmt.Sprintf("Kustomization %s does not match the Kustomization API: %v", k.Key(), err)})
+		return nil, err
+	}
+	k.Source = flux.Ref{Kind: k.Spec.SourceRef.Kind, Namespace: k.Spec.SourceRef.Namespace, Name: k.Spec.SourceRef.Name}
+	if k.Source.Namespace == "" {
+		k.Source.Namespace = k.Namespace
+	}
+	return k, nil
+}
+
+func stringAt(d *load.Doc, p ...string) string {
+	n := load.LookupNode(d.Node.YNode(), p...)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
+}
+
+// cleanRel cleans a spec.path into a slash path relative to the source root
+// ("." for the root), never escaping it, as SecureJoin does.
+func cleanRel(p string) string {
+	c := path.Clean("/" + filepath.ToSlash(p))
+	if c == "/" {
+		return "."
+	}
+	return strings.TrimPrefix(c, "/")
+}
+
+func isUnder(file, dir string) bool {
+	return dir == "." || strings.HasPrefix(file, dir+"/")
+}
+
+func underAny(file string, dirs []string) bool {
+	for _, d := range dirs {
+		if isUnder(file, d) {
+			return true
+		}
+	}
+	return false
+}
+
+func dedupeProblems(ps []Problem) []Problem {
+	seen := map[string]bool{}
+	var out []Problem
+	for _, p := range ps {
+		key := string(p.Code) + "\x00" + p.Pos.String() + "\x00" + p.Message
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, p)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Pos.Less(out[j].Pos) })
+	return out
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}

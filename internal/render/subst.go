@@ -1,0 +1,283 @@
+package render
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/fluxcd/pkg/envsubst"
+	fluxkustomize "github.com/fluxcd/pkg/kustomize"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/api/resource"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/fluxlint/fluxlint/internal/flux"
+)
+
+// substituter runs Flux's postBuild substitution for one Kustomization,
+// reading substituteFrom from the objects rendered so far instead of a
+// cluster. Values that come from Secrets are never substituted: a
+// placeholder naming the variable stands in for them (SecretPlaceholder),
+// so that no secret value can reach any output.
+type substituter struct {
+	r        *renderer
+	k        *Kustomization
+	ks       unstructured.Unstructured
+	client   client.Client
+	vars     map[string]string
+	opts     []fluxkustomize.SubstituteOption
+	reported map[string]bool
+}
+
+// SecretPlaceholder is what a variable read from a Secret is replaced with.
+func SecretPlaceholder(name string, sops bool) string {
+	if sops {
+		return "__SOPS_" + name + "__"
+	}
+	return "__SECRET_" + name + "__"
+}
+
+func (r *renderer) newSubstituter(t *tree, k *Kustomization, m resmap.ResMap) *substituter {
+	if k.Spec.PostBuild == nil {
+		return nil
+	}
+	client := offlineClient{tree: t, absent: map[string]map[string]string{}}
+	s := &substituter{r: r, k: k, ks: unstructured.Unstructured{Object: k.unstructured}, client: client, reported: map[string]bool{}}
+	var absent []string
+	if !r.opts.DryRunSubstitution {
+		for i, ref := range k.Spec.PostBuild.SubstituteFrom {
+			if ref.Optional || t.find(ref.Kind, k.Namespace, ref.Name) != nil {
+				continue
+			}
+			key := ref.Kind + "/" + k.Namespace + "/" + ref.Name
+			client.absent[key] = nil
+			absent = append(absent, key)
+			r.report(Problem{Code: SubstituteFromMissing, Warning: true, Pos: k.Object.FieldPos("spec", "postBuild", "substituteFrom", strconv.Itoa(i), "name"), Kustomization: k, Object: k.Object,
+				Message: fmt.Sprintf("substituteFrom %s %s/%s is not in the repository; Flux fails %s until it exists in the cluster, and its variables are rendered as placeholders", ref.Kind, k.Namespace, ref.Name, k.Key())})
+		}
+	}
+	s.opts = []fluxkustomize.SubstituteOption{
+		fluxkustomize.SubstituteWithDryRun(r.opts.DryRunSubstitution),
+		fluxkustomize.SubstituteWithStrict(!r.opts.NoStrictSubstitute),
+		fluxkustomize.SubstituteWithAlways(k.Spec.PostBuild.SubstituteStrategy == "Always"),
+	}
+	s.vars = map[string]string{}
+	if !r.opts.DryRunSubstitution {
+		if v, err := fluxkustomize.LoadVariables(context.Background(), client, s.ks); err == nil {
+			s.vars = v
+		}
+	}
+	for key, v := range k.Spec.PostBuild.Substitute {
+		s.vars[key] = strings.ReplaceAll(v, "\n", "")
+	}
+	if len(absent) > 0 {
+		// The variables the resources use that nothing defines may come
+		// from the absent objects: they get placeholders from the first.
+		placeholders := map[string]string{}
+		for _, name := range referencedVars(m) {
+			if _, ok := s.vars[name]; !ok {
+				placeholders[name] = absentPlaceholder(absent[0], name)
+				s.vars[name] = placeholders[name]
+			}
+		}
+		client.absent[absent[0]] = placeholders
+	}
+	return s
+}
+
+// absentPlaceholder stands for a variable of an object that is not in the
+// repository.
+func absentPlaceholder(key, name string) string {
+	if strings.HasPrefix(key, "Secret/") {
+		return SecretPlaceholder(name, false)
+	}
+	return "__UNKNOWN_" + name + "__"
+}
+
+var varRef = regexp.MustCompile(`\$\{([_[:alpha:]][_[:alpha:][:digit:]]*)`)
+
+// referencedVars lists the variable names the resources refer to.
+func referencedVars(m resmap.ResMap) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, res := range m.Resources() {
+		b, err := res.AsYAML()
+		if err != nil {
+			continue
+		}
+		for _, sm := range varRef.FindAllSubmatch(b, -1) {
+			if n := string(sm[1]); !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+var strictVar = regexp.MustCompile(`variable not set \(strict mode\): "([^"]*)"`)
+
+// apply substitutes one resource and returns its node. A variable left
+// unset in strict mode is reported where the source writes it, and the
+// resource is then substituted as Flux does without strict mode, so the rest
+// of the output stays useful.
+func (s *substituter) apply(res *resource.Resource, obj *Object) *yaml.RNode {
+	ctx := context.Background()
+	out, err := fluxkustomize.SubstituteVariables(ctx, s.client, s.ks, res, s.opts...)
+	if err == nil {
+		if out == nil {
+			return &res.RNode // substitution disabled on this object
+		}
+		normalizeNumbers(out.RNode.YNode())
+		return &out.RNode
+	}
+	if strictVar.MatchString(err.Error()) {
+		for _, name := range s.missing(res) {
+			pos := obj.Pos()
+			if obj.Doc != nil {
+				if p, ok := obj.Doc.FindText("${" + name); ok {
+					pos = p
+				}
+			}
+			s.r.report(Problem{Code: Substitution, Pos: pos, Kustomization: s.k, Object: obj,
+				Message: fmt.Sprintf("variable ${%s} is not set for %s (strict substitution): Flux would fail the Kustomization", name, s.k.Key())})
+		}
+		lenient := append(append([]fluxkustomize.SubstituteOption(nil), s.opts...), fluxkustomize.SubstituteWithStrict(false))
+		if out, err = fluxkustomize.SubstituteVariables(ctx, s.client, s.ks, res, lenient...); err == nil && out != nil {
+			normalizeNumbers(out.RNode.YNode())
+			return &out.RNode
+		}
+		if err == nil {
+			return &res.RNode
+		}
+	}
+	msg := strings.TrimPrefix(err.Error(), "envsubst error: ")
+	if !s.reported[msg] {
+		s.reported[msg] = true
+		s.r.report(Problem{Code: Substitution, Pos: obj.Pos(), Kustomization: s.k, Object: obj,
+			Message: fmt.Sprintf("postBuild substitution of %s fails: %s", obj.ID(), msg)})
+	}
+	return &res.RNode
+}
+
+// missing lists the variables a resource uses without a default that have
+// no value, by evaluating it strictly until no variable is missing.
+func (s *substituter) missing(res *resource.Resource) []string {
+	text, err := res.AsYAML()
+	if err != nil {
+		return nil
+	}
+	vars := maps.Clone(s.vars)
+	var names []string
+	for range 1000 {
+		_, err := envsubst.Eval(string(text), func(k string) (string, bool) {
+			v, ok := vars[k]
+			return v, ok
+		})
+		m := strictVar.FindStringSubmatch(fmt.Sprint(err))
+		if m == nil {
+			break
+		}
+		names = append(names, m[1])
+		vars[m[1]] = ""
+	}
+	return names
+}
+
+// offlineClient answers kustomize's substituteFrom reads from the rendered
+// objects of the tree. Only Get is implemented; the embedded interface is
+// never called.
+type offlineClient struct {
+	client.Client
+	tree *tree
+	// absent holds placeholder data for the substituteFrom objects that are
+	// not in the repository ("Kind/namespace/name").
+	absent map[string]map[string]string
+}
+
+func (c offlineClient) Get(_ context.Context, key client.ObjectKey, obj client.Object, _ ...client.GetOption) error {
+	switch o := obj.(type) {
+	case *corev1.ConfigMap:
+		if data, ok := c.absent["ConfigMap/"+key.Namespace+"/"+key.Name]; ok {
+			o.Data = data
+			return nil
+		}
+	case *corev1.Secret:
+		if data, ok := c.absent["Secret/"+key.Namespace+"/"+key.Name]; ok {
+			o.Data = map[string][]byte{}
+			for k, v := range data {
+				o.Data[k] = []byte(v)
+			}
+			return nil
+		}
+	}
+	switch o := obj.(type) {
+	case *corev1.ConfigMap:
+		src := c.tree.find("ConfigMap", key.Namespace, key.Name)
+		if src == nil {
+			return apierrors.NewNotFound(schema.GroupResource{Resource: "configmaps"}, key.Name)
+		}
+		o.Data = src.Node.GetDataMap()
+		return nil
+	case *corev1.Secret:
+		src := c.tree.find("Secret", key.Namespace, key.Name)
+		if src == nil {
+			return apierrors.NewNotFound(schema.GroupResource{Resource: "secrets"}, key.Name)
+		}
+		o.Data = secretPlaceholders(src)
+		return nil
+	}
+	return apierrors.NewNotFound(schema.GroupResource{Resource: fmt.Sprintf("%T", obj)}, key.Name)
+}
+
+// secretPlaceholders gives every key of a Secret's data and stringData a
+// placeholder value in place of the secret.
+func secretPlaceholders(o *Object) map[string][]byte {
+	sops := flux.IsSOPSEncrypted(o.Node.YNode())
+	out := map[string][]byte{}
+	for _, field := range []string{"data", "stringData"} {
+		n := o.Lookup(field)
+		if n == nil || n.Kind != yaml.MappingNode {
+			continue
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key, v := n.Content[i].Value, n.Content[i+1].Value
+			enc := sops || flux.IsEncryptedValue(v)
+			if field == "data" && !enc {
+				enc = flux.DataValueIsSOPS(v)
+			}
+			out[key] = []byte(SecretPlaceholder(key, enc))
+		}
+	}
+	return out
+}
+
+// normalizeNumbers writes the numbers of a substituted resource the way
+// they reach the cluster. Substitution goes through JSON, so kyaml holds
+// every number as a float and prints 1000000 as 1e+06; kustomize-controller
+// then reads the YAML into unstructured objects, where a whole number is an
+// int64 again.
+func normalizeNumbers(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!float" {
+		if f, err := strconv.ParseFloat(n.Value, 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+			if a := math.Abs(f); a == 0 || (a >= 1e-6 && a < 1e21) {
+				n.Value = strconv.FormatFloat(f, 'f', -1, 64)
+				if f == math.Trunc(f) {
+					n.Tag = "!!int"
+				}
+			}
+		}
+	}
+	for _, c := range n.Content {
+		normalizeNumbers(c)
+	}
+}

@@ -1,0 +1,190 @@
+package render
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/fluxlint/fluxlint/internal/flux"
+	"github.com/fluxlint/fluxlint/internal/load"
+)
+
+// tree is the rendering of one entry point and everything it leads to.
+type tree struct {
+	root  *Kustomization
+	byKey map[string]*Kustomization
+	// objects are the objects rendered so far, where substituteFrom looks
+	// for its ConfigMaps and Secrets.
+	objects []*Object
+	// produced are the Kustomization documents the tree's builds produced.
+	produced map[*load.Doc]bool
+	// failedDirs are the directories of the Kustomizations below the root
+	// that did not render: the documents there are probably theirs, so
+	// they are not tried as roots. failedDirs[0] is a placeholder for the
+	// root itself, whose failure says nothing about the rest.
+	failedDirs []string
+}
+
+// renderTree renders root and, to a fixed point, every Kustomization its
+// builds produce. A Kustomization whose substituteFrom inputs are not
+// rendered yet waits while anything else can make progress.
+func (r *renderer) renderTree(root *Kustomization) *tree {
+	t := &tree{root: root, byKey: map[string]*Kustomization{root.Key(): root}, produced: map[*load.Doc]bool{}, failedDirs: []string{""}}
+	pending := []*Kustomization{root}
+	for len(pending) > 0 {
+		i := 0
+		for j, k := range pending {
+			if t.inputsReady(k, r.opts.DryRunSubstitution) {
+				i = j
+				break
+			}
+		}
+		k := pending[i]
+		pending = append(pending[:i], pending[i+1:]...)
+		r.build(t, k)
+		if !k.Rendered && k.Dir != "" && k.Dir != "." && k != root {
+			t.failedDirs = append(t.failedDirs, k.Dir)
+		}
+		t.objects = append(t.objects, k.Objects...)
+		pending = append(pending, r.children(t, k)...)
+	}
+	r.checkDependsOn(t)
+	return t
+}
+
+// children turns the Flux Kustomizations among k's objects into nodes.
+func (r *renderer) children(t *tree, k *Kustomization) []*Kustomization {
+	var out []*Kustomization
+	for _, o := range k.Objects {
+		if !flux.IsKustomization(o.APIVersion, o.Kind) {
+			continue
+		}
+		if o.Doc != nil {
+			t.produced[o.Doc] = true
+		}
+		if o.Namespace == k.Namespace && o.Name == k.Name {
+			continue // a Kustomization that syncs the directory it is in
+		}
+		if o.Namespace == "" {
+			r.report(Problem{Code: InvalidObject, Pos: o.Pos(), Kustomization: k, Object: o,
+				Message: fmt.Sprintf("Kustomization %s has no namespace and %s sets no targetNamespace: Flux cannot apply it", o.Name, k.Key())})
+			continue
+		}
+		child, err := r.newKustomization(o, k)
+		if err != nil {
+			continue
+		}
+		if anc := ancestor(k, child.Key()); anc != nil {
+			r.report(Problem{Code: DependencyCycle, Pos: o.Pos(), Kustomization: k, Object: o,
+				Message: fmt.Sprintf("Kustomization %s produces its own ancestor: %s > %s", child.Key(), k.ChainString(), child.Key())})
+			continue
+		}
+		if prev := t.byKey[child.Key()]; prev != nil {
+			r.report(Problem{Code: DuplicateKustomization, Pos: o.Pos(), Kustomization: k, Object: o,
+				Message: fmt.Sprintf("Kustomization %s is also produced by %s; only the first is rendered", child.Key(), prev.Parent.ChainString())})
+			continue
+		}
+		t.byKey[child.Key()] = child
+		k.Children = append(k.Children, child)
+		out = append(out, child)
+	}
+	return out
+}
+
+func ancestor(k *Kustomization, key string) *Kustomization {
+	for ; k != nil; k = k.Parent {
+		if k.Key() == key {
+			return k
+		}
+	}
+	return nil
+}
+
+// inputsReady reports whether every ConfigMap and Secret k substitutes from
+// has been rendered already.
+func (t *tree) inputsReady(k *Kustomization, dryRun bool) bool {
+	if dryRun || k.Spec.PostBuild == nil {
+		return true
+	}
+	for _, ref := range k.Spec.PostBuild.SubstituteFrom {
+		if t.find(ref.Kind, k.Namespace, ref.Name) == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// find returns a rendered ConfigMap or Secret.
+func (t *tree) find(kind, namespace, name string) *Object {
+	for _, o := range t.objects {
+		if o.Kind == kind && o.APIVersion == "v1" && o.Namespace == namespace && o.Name == name {
+			return o
+		}
+	}
+	return nil
+}
+
+// checkDependsOn reports dependency cycles among the tree's Kustomizations.
+func (r *renderer) checkDependsOn(t *tree) {
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := map[string]int{}
+	var stack []*Kustomization
+	reported := map[string]bool{}
+	var visit func(k *Kustomization)
+	visit = func(k *Kustomization) {
+		color[k.Key()] = grey
+		stack = append(stack, k)
+		for i, d := range k.Spec.DependsOn {
+			ns := d.Namespace
+			if ns == "" {
+				ns = k.Namespace
+			}
+			dep := t.byKey[ns+"/"+d.Name]
+			if dep == nil {
+				continue
+			}
+			switch color[dep.Key()] {
+			case white:
+				visit(dep)
+			case grey:
+				var cyc []string
+				for j := len(stack) - 1; j >= 0; j-- {
+					cyc = append([]string{stack[j].Key()}, cyc...)
+					if stack[j] == dep {
+						break
+					}
+				}
+				cyc = append(cyc, dep.Key())
+				id := canonicalCycle(cyc)
+				if !reported[id] {
+					reported[id] = true
+					r.report(Problem{Code: DependencyCycle, Pos: k.Object.FieldPos("spec", "dependsOn", strconv.Itoa(i), "name"), Kustomization: k, Object: k.Object,
+						Message: "dependsOn cycle: " + strings.Join(cyc, " -> ") + "; none of these Kustomizations will ever reconcile"})
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		color[k.Key()] = black
+	}
+	t.root.Walk(func(k *Kustomization) {
+		if color[k.Key()] == white {
+			visit(k)
+		}
+	})
+}
+
+// canonicalCycle names a cycle independently of where it was entered.
+func canonicalCycle(cyc []string) string {
+	members := append([]string(nil), cyc[:len(cyc)-1]...)
+	min := 0
+	for i := range members {
+		if members[i] < members[min] {
+			min = i
+		}
+	}
+	return strings.Join(append(members[min:], members[:min]...), ",")
+}

@@ -1,0 +1,167 @@
+// Package render builds a GitOps repository the way Flux would: every Flux
+// Kustomization reachable from the entry points is built with Flux's own
+// kustomize generator, substituted, and followed into the Kustomizations it
+// produces. Every rendered object remembers the chain of Kustomizations that
+// produced it and the document it came from.
+package render
+
+import (
+	"strings"
+
+	kustomizev1 "github.com/fluxcd/kustomize-controller/api/v1"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/fluxlint/fluxlint/internal/flux"
+	"github.com/fluxlint/fluxlint/internal/load"
+)
+
+// Object is one rendered object.
+type Object struct {
+	// Node is the object as Flux would apply it.
+	Node *yaml.RNode
+
+	APIVersion, Kind, Namespace, Name string
+
+	// Doc is the source document the object was built from; nil for an
+	// object that kustomize generated or that fluxlint synthesised.
+	Doc *load.Doc
+	// Generated is the kustomization.yaml entry (configMapGenerator,
+	// secretGenerator) that generated the object, when it was generated.
+	Generated load.Pos
+	// Synthetic is set for objects that stand for what a tool creates
+	// outside Git (the AKS fluxConfiguration entry points); At says where
+	// they were configured.
+	Synthetic bool
+	At        load.Pos
+
+	// AppliedBy is the Flux Kustomization whose build produced the object;
+	// nil for entry points, which nothing in the repository applies.
+	AppliedBy *Kustomization
+}
+
+// ID is "Kind namespace/name", or "Kind name" for an object without a
+// namespace.
+func (o *Object) ID() string {
+	if o.Namespace == "" {
+		return o.Kind + " " + o.Name
+	}
+	return o.Kind + " " + o.Namespace + "/" + o.Name
+}
+
+// Group is the object's API group.
+func (o *Object) Group() string { return flux.Group(o.APIVersion) }
+
+// Pos is where a finding about the object as a whole points: its "kind:"
+// line, the generator that made it, or where it was configured.
+func (o *Object) Pos() load.Pos {
+	switch {
+	case o.Doc != nil:
+		return o.Doc.KindPos()
+	case o.Generated.IsValid():
+		return o.Generated
+	}
+	return o.At
+}
+
+// FieldPos is where a finding about the field at path points: the field's
+// key in the source document when the document has it, else the closest
+// ancestor the document has, else Pos.
+func (o *Object) FieldPos(path ...string) load.Pos {
+	if o.Doc != nil && o.Doc.Node != nil {
+		return o.Doc.Nearest(path...)
+	}
+	return o.Pos()
+}
+
+// ValuePos is the position of the value of the field at path in the source
+// document, falling back as FieldPos does.
+func (o *Object) ValuePos(path ...string) load.Pos {
+	if o.Doc != nil {
+		if p, ok := o.Doc.Lookup(path...); ok {
+			return p
+		}
+	}
+	return o.FieldPos(path...)
+}
+
+// String returns the scalar at path of the rendered object ("" if absent).
+func (o *Object) String(path ...string) string {
+	n := load.LookupNode(o.Node.YNode(), path...)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
+}
+
+// Lookup returns the rendered node at path, or nil.
+func (o *Object) Lookup(path ...string) *yaml.Node {
+	return load.LookupNode(o.Node.YNode(), path...)
+}
+
+// Has reports whether the rendered object has a field at path.
+func (o *Object) Has(path ...string) bool { return o.Lookup(path...) != nil }
+
+// Kustomization is a Flux Kustomization of the rendered tree.
+type Kustomization struct {
+	Namespace, Name string
+
+	// Object is the Kustomization as applied (or, for an entry point, as
+	// written or synthesised).
+	Object *Object
+	Spec   kustomizev1.KustomizationSpec
+
+	Parent   *Kustomization
+	Children []*Kustomization
+	// Objects are the objects its build produces, in build order.
+	Objects []*Object
+
+	// Source is the resolved sourceRef (namespace defaulted).
+	Source flux.Ref
+	// Rendered is true when the build succeeded (possibly with problems
+	// that did not stop it, such as an unresolved variable).
+	Rendered bool
+	// Dir is the path of spec.path relative to the repository root, when
+	// the source maps into the repository.
+	Dir string
+
+	unstructured map[string]any
+	artifact     *artifactRef
+	deferred     int
+}
+
+// Key is "namespace/name".
+func (k *Kustomization) Key() string { return k.Namespace + "/" + k.Name }
+
+// Root is the entry point the Kustomization was reached from.
+func (k *Kustomization) Root() *Kustomization {
+	for k.Parent != nil {
+		k = k.Parent
+	}
+	return k
+}
+
+// Chain lists the Kustomizations from the entry point down to k.
+func (k *Kustomization) Chain() []*Kustomization {
+	var c []*Kustomization
+	for ; k != nil; k = k.Parent {
+		c = append([]*Kustomization{k}, c...)
+	}
+	return c
+}
+
+// ChainString is the chain as "ns/a > ns/b > ns/c".
+func (k *Kustomization) ChainString() string {
+	var parts []string
+	for _, c := range k.Chain() {
+		parts = append(parts, c.Key())
+	}
+	return strings.Join(parts, " > ")
+}
+
+// Walk visits k and its descendants depth-first, parents before children.
+func (k *Kustomization) Walk(fn func(*Kustomization)) {
+	fn(k)
+	for _, c := range k.Children {
+		c.Walk(fn)
+	}
+}
