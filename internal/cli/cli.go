@@ -117,6 +117,7 @@ func parse(e *env, fs *pflag.FlagSet, args []string) (rest []string, code int, o
 		if errors.Is(err, pflag.ErrHelp) {
 			return nil, ExitOK, false
 		}
+		fmt.Fprintf(e.stderr, "fluxlint %s: %v\n", fs.Name(), err)
 		return nil, ExitError, false
 	}
 	return fs.Args(), 0, true

@@ -136,13 +136,8 @@ func TestArtifactRules(t *testing.T) {
 		t.Errorf("symlinks %v", repo.Symlinks)
 	}
 	included := func(ignore string) []string {
-		a, err := repo.Materialize(ignore, t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer a.Close()
 		var out []string
-		for _, f := range a.Included {
+		for _, f := range repo.View(ignore).Included {
 			out = append(out, f.Path)
 		}
 		return out
@@ -155,6 +150,28 @@ func TestArtifactRules(t *testing.T) {
 	if got := included("outside.txt\n"); !slices.Equal(got, []string{".github/workflows/ci.yaml", "apps/a.yaml", "apps/logo.png"}) {
 		t.Errorf("artifact with spec.ignore %v", got)
 	}
+	// The view's file system reads the repository in place but refuses what
+	// the artifact would not hold: the link, and anything outside.
+	fsys, err := repo.View("").FS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fsys.ReadFile(filepath.Join(repo.Root, "apps/link.yaml")); err == nil {
+		t.Error("read through a symbolic link")
+	}
+	if _, err := fsys.ReadFile(filepath.Join(repo.Root, "apps/logo.png")); err == nil {
+		t.Error("read an excluded file")
+	}
+	if _, err := fsys.ReadFile(filepath.Join(repo.Root, "..", filepath.Base(repo.Root), "apps/a.yaml")); err != nil {
+		t.Errorf("a path that only looks outside: %v", err)
+	}
+	if names, _ := fsys.ReadDir(filepath.Join(repo.Root, "apps")); !slices.Equal(names, []string{"a.yaml"}) {
+		t.Errorf("ReadDir(apps) = %v", names)
+	}
+	if _, err := fsys.ReadFile("/etc/passwd"); err == nil {
+		t.Error("read outside the repository")
+	}
+
 	write("apps/.sourceignore", "a.yaml\n")
 	repo, _ = Open(dir)
 	if got := included(""); slices.Contains(got, "apps/a.yaml") || !slices.Contains(got, "apps/logo.png") {

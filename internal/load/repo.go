@@ -25,7 +25,8 @@ type Repo struct {
 	Prefix string
 
 	files    map[string]*File
-	paths    []string // sorted, slash-separated, relative to Root
+	paths    []string        // sorted, slash-separated, relative to Root
+	dirs     map[string]bool // real directories (no links), relative
 	Symlinks []string // relative paths of the symbolic links found
 }
 
@@ -59,7 +60,7 @@ func Open(dir string) (*Repo, error) {
 	if abs, err = filepath.EvalSymlinks(abs); err != nil {
 		return nil, fmt.Errorf("cannot open repository: %w", err)
 	}
-	r := &Repo{Root: abs, files: map[string]*File{}}
+	r := &Repo{Root: abs, files: map[string]*File{}, dirs: map[string]bool{}}
 	err = filepath.WalkDir(abs, func(p string, de fs.DirEntry, err error) error {
 		if err != nil {
 			if p == abs {
@@ -74,6 +75,7 @@ func Open(dir string) (*Repo, error) {
 			if de.Name() == ".git" && p != abs {
 				return filepath.SkipDir
 			}
+			r.dirs[rel] = true
 		case de.Type()&fs.ModeSymlink != 0:
 			r.Symlinks = append(r.Symlinks, rel)
 		case de.Type().IsRegular():

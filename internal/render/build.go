@@ -1,15 +1,19 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
 	fluxkustomize "github.com/fluxcd/pkg/kustomize"
 	securefs "github.com/fluxcd/pkg/kustomize/filesys"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/kustomize/api/konfig"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/resmap"
 	kustypes "sigs.k8s.io/kustomize/api/types"
@@ -20,11 +24,6 @@ import (
 	"github.com/fluxlint/fluxlint/internal/flux"
 	"github.com/fluxlint/fluxlint/internal/load"
 )
-
-// artifactRef ties a Kustomization to the artifact of its source.
-type artifactRef struct {
-	art *load.Artifact
-}
 
 // build renders one Kustomization into k.Objects.
 func (r *renderer) build(t *tree, k *Kustomization) {
@@ -38,51 +37,43 @@ func (r *renderer) build(t *tree, k *Kustomization) {
 			Message: fmt.Sprintf("Kustomization %s is not rendered: its source %s is not this repository; map it with --source %s=DIR", k.Key(), k.Source, k.Source)})
 		return
 	}
-	art, err := r.artifact(src, k.Source)
-	if err != nil {
-		r.report(Problem{Code: BuildFailed, Pos: k.Object.FieldPos("spec", "sourceRef"), Kustomization: k, Object: k.Object,
-			Message: fmt.Sprintf("cannot prepare the artifact of %s: %v", k.Source, err)})
-		return
-	}
+	view := r.view(src, k.Source)
 	rel := cleanRel(k.Spec.Path)
 	k.Dir = src.repo.Prefix + rel
-	k.artifact = &artifactRef{art: art}
-	dirPath := filepath.Join(art.Dir, filepath.FromSlash(rel))
-	if info, err := os.Stat(dirPath); err != nil || !info.IsDir() {
+	r.reportSymlinks(src.repo, rel, k)
+	if !view.IsDir(rel) {
 		r.report(Problem{Code: PathNotFound, Pos: k.Object.ValuePos("spec", "path"), Kustomization: k, Object: k.Object,
 			Message: fmt.Sprintf("kustomization path not found: %s does not exist in %s", k.Spec.Path, k.Source)})
 		return
 	}
-
-	r.reportSymlinks(src.repo, rel, k)
-	clean := messageCleaner(art, src.repo)
-	gen := fluxkustomize.NewGenerator(art.Dir, unstructured.Unstructured{Object: k.unstructured})
-	manifest, kfile, _, err := gen.GenerateManifest(dirPath)
+	dirPath := filepath.Join(view.Repo.Root, filepath.FromSlash(rel))
+	clean := messageCleaner(view.Repo)
+	manifest, kfile, err := r.generate(view, rel, k)
 	if err != nil {
-		r.reportBuildError(k, art, clean(err.Error()), nil)
+		r.reportBuildError(k, view, clean(err.Error()), nil)
 		return
 	}
-	disk, err := securefs.MakeFsOnDiskSecure(art.Dir)
+	vfs, err := view.FS()
 	if err != nil {
-		r.reportBuildError(k, art, clean(err.Error()), nil)
+		r.reportBuildError(k, view, clean(err.Error()), nil)
 		return
 	}
-	fs := securefs.MakeFsInMemory(disk)
-	g := &kgraph{r: r, k: k, fs: fs, art: art, visited: map[string]bool{}}
+	fs := securefs.MakeFsInMemory(vfs)
+	g := &kgraph{r: r, k: k, fs: fs, view: view, visited: map[string]bool{}}
 	manifest, keepOrigin, err := g.prepareRoot(dirPath, kfile, manifest)
 	if err == nil {
 		err = fs.WriteFile(kfile, manifest)
 	}
 	if err != nil {
-		r.reportBuildError(k, art, clean(err.Error()), g)
+		r.reportBuildError(k, view, clean(err.Error()), g)
 		return
 	}
 	m, err := kustomizeBuild(fs, dirPath, g.openAPI)
 	if err != nil {
-		r.reportBuildError(k, art, clean(err.Error()), g)
+		r.reportBuildError(k, view, clean(err.Error()), g)
 		return
 	}
-	r.collect(t, k, art, dirPath, m, keepOrigin)
+	r.collect(t, k, view, dirPath, m, keepOrigin)
 	k.Rendered = true
 }
 
@@ -110,10 +101,10 @@ func syncsRepository(kind string) bool {
 	return false
 }
 
-// artifact returns the artifact of a source, materialising it on first use.
-// The ignore rules of the source object (spec.ignore) are honoured when the
-// repository holds its definition.
-func (r *renderer) artifact(src *sourceDir, ref flux.Ref) (*load.Artifact, error) {
+// view returns the artifact of a source. The ignore rules of the source
+// object (spec.ignore) are honoured when the repository holds its
+// definition.
+func (r *renderer) view(src *sourceDir, ref flux.Ref) *load.View {
 	ignore := ""
 	if src.repo == r.repo {
 		if d := r.index.lookup(ref); d != nil {
@@ -121,23 +112,71 @@ func (r *renderer) artifact(src *sourceDir, ref flux.Ref) (*load.Artifact, error
 		}
 	}
 	key := src.repo.Root + "\x00" + ignore
-	if a := r.artifacts[key]; a != nil {
-		return a, nil
+	if v := r.views[key]; v != nil {
+		return v
 	}
-	a, err := src.repo.Materialize(ignore, r.opts.TempDir)
-	if err != nil {
-		return nil, err
-	}
-	r.artifacts[key] = a
-	return a, nil
+	v := src.repo.View(ignore)
+	r.views[key] = v
+	return v
 }
 
-// messageCleaner rewrites the temporary paths in kustomize's messages into
+// generate runs Flux's generator for the directory rel of an artifact. The
+// generator can only read from disk; the repository itself serves when it
+// reads there what the artifact holds, else the artifact's files are
+// copied out first.
+func (r *renderer) generate(view *load.View, rel string, k *Kustomization) ([]byte, string, error) {
+	u := unstructured.Unstructured{Object: k.unstructured}
+	if sameForGenerator(view, rel, k.Spec.Components) {
+		root := view.Repo.Root
+		manifest, kfile, _, err := fluxkustomize.NewGenerator(root, u).GenerateManifest(filepath.Join(root, filepath.FromSlash(rel)))
+		return manifest, kfile, err
+	}
+	tmp, err := view.Materialize(".", r.opts.TempDir)
+	if tmp != "" {
+		defer os.RemoveAll(tmp)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	manifest, kfile, _, err := fluxkustomize.NewGenerator(tmp, u).GenerateManifest(filepath.Join(tmp, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil, "", errors.New(strings.ReplaceAll(err.Error(), tmp, view.Repo.Root))
+	}
+	return manifest, filepath.Join(view.Repo.Root, filepath.FromSlash(rel), filepath.Base(kfile)), nil
+}
+
+// sameForGenerator reports whether the generator, reading the repository
+// on disk at rel, sees what it would see in the artifact: the same
+// kustomization file and components when there is a kustomization file,
+// the whole tree when it has to scan it.
+func sameForGenerator(view *load.View, rel string, components []string) bool {
+	hasKfile := false
+	for _, name := range konfig.RecognizedKustomizationFileNames() {
+		p := path.Join(rel, name)
+		onDisk := view.Repo.File(p) != nil || slices.Contains(view.Repo.Symlinks, p)
+		if onDisk != view.Contains(p) {
+			return false
+		}
+		hasKfile = hasKfile || onDisk
+	}
+	if !hasKfile {
+		return view.SameOnDisk(rel)
+	}
+	for _, c := range components {
+		p := cleanRel(path.Join(rel, c))
+		if !view.SameOnDisk(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// messageCleaner rewrites the absolute paths in kustomize's messages into
 // the repository's own.
-func messageCleaner(art *load.Artifact, repo *load.Repo) func(string) string {
+func messageCleaner(repo *load.Repo) func(string) string {
 	return func(s string) string {
-		s = strings.ReplaceAll(s, art.Dir+string(filepath.Separator), repo.Prefix)
-		return strings.ReplaceAll(s, art.Dir, strings.TrimSuffix(repo.Prefix, "/"))
+		s = strings.ReplaceAll(s, repo.Root+string(filepath.Separator), repo.Prefix)
+		return strings.ReplaceAll(s, repo.Root, strings.TrimSuffix(repo.Prefix, "/"))
 	}
 }
 
@@ -196,12 +235,12 @@ func silenceStderr() func() {
 // reportBuildError reports a failed build at the most precise place the
 // message allows: a kustomization entry it names, a YAML syntax error in a
 // file it names, or the Kustomization's spec.path.
-func (r *renderer) reportBuildError(k *Kustomization, art *load.Artifact, msg string, g *kgraph) {
+func (r *renderer) reportBuildError(k *Kustomization, view *load.View, msg string, g *kgraph) {
 	p := Problem{Code: BuildFailed, Pos: k.Object.ValuePos("spec", "path"), Kustomization: k, Object: k.Object,
 		Message: fmt.Sprintf("kustomize build of %s failed: %s", k.Key(), msg)}
 	// A file the message names that does not parse is the real cause.
 	best := ""
-	for _, f := range art.Included {
+	for _, f := range view.Included {
 		name := f.Name()
 		if len(name) > len(best) && strings.Contains(msg, name) && load.IsYAML(f.Path) {
 			for _, d := range f.Docs() {
@@ -226,8 +265,8 @@ func (r *renderer) reportBuildError(k *Kustomization, art *load.Artifact, msg st
 // collect turns the build output into objects: provenance, substitution,
 // commonMetadata and the owner labels, in the order kustomize-controller
 // applies them.
-func (r *renderer) collect(t *tree, k *Kustomization, art *load.Artifact, dirPath string, m resmap.ResMap, keepOrigin bool) {
-	prov := newProvenance(art, dirPath)
+func (r *renderer) collect(t *tree, k *Kustomization, view *load.View, dirPath string, m resmap.ResMap, keepOrigin bool) {
+	prov := newProvenance(view, dirPath)
 	sub := r.newSubstituter(t, k, m)
 	for _, res := range m.Resources() {
 		doc, generated, list := prov.locate(res)
@@ -243,6 +282,9 @@ func (r *renderer) collect(t *tree, k *Kustomization, art *load.Artifact, dirPat
 		}
 		node := &res.RNode
 		if sub != nil {
+			if doc == nil {
+				obj.Unsubstituted = res.RNode.Copy() // what Git holds of a generated object
+			}
 			node = sub.apply(res, obj)
 		}
 		obj.Node = yaml.NewRNode(node.YNode())

@@ -24,7 +24,7 @@ type kgraph struct {
 	r       *renderer
 	k       *Kustomization
 	fs      filesys.FileSystem
-	art     *load.Artifact
+	view    *load.View
 	visited map[string]bool
 	openAPI bool
 	entries []entry
@@ -32,7 +32,7 @@ type kgraph struct {
 
 // entry is a path a kustomization file names, and where it names it.
 type entry struct {
-	target string // absolute path in the artifact
+	target string // absolute path in the repository
 	text   string // as written
 	pos    load.Pos
 }
@@ -191,11 +191,11 @@ func (g *kgraph) walk(dir, kfile string, m map[string]any) bool {
 // kustomizationDoc is the repository document of a kustomization file, or
 // nil for one Flux generated.
 func (g *kgraph) kustomizationDoc(kfile string) *load.Doc {
-	rel, err := filepath.Rel(g.art.Dir, kfile)
+	rel, err := filepath.Rel(g.view.Repo.Root, kfile)
 	if err != nil {
 		return nil
 	}
-	f := g.art.Repo.File(filepath.ToSlash(rel))
+	f := g.view.Repo.File(filepath.ToSlash(rel))
 	if f == nil {
 		return nil
 	}
@@ -230,11 +230,11 @@ func (g *kgraph) entryPos(doc *load.Doc, path ...interface{}) load.Pos {
 func (g *kgraph) locate(msg string) (load.Pos, bool) {
 	var cands []entry
 	for _, e := range g.entries {
-		rel, err := filepath.Rel(g.art.Dir, e.target)
+		rel, err := filepath.Rel(g.view.Repo.Root, e.target)
 		if err != nil {
 			continue
 		}
-		name := g.art.Repo.Prefix + filepath.ToSlash(rel)
+		name := g.view.Repo.Prefix + filepath.ToSlash(rel)
 		if strings.Contains(msg, name) || strings.Contains(msg, "'"+e.text+"'") {
 			cands = append(cands, e)
 		}

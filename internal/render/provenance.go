@@ -19,13 +19,13 @@ import (
 // contains (a namePrefix or nameSuffix may surround it), taking documents in
 // file order so that kustomize's order settles a tie.
 type provenance struct {
-	art     *load.Artifact
+	view    *load.View
 	dirPath string
 	used    map[*load.Doc]bool
 }
 
-func newProvenance(art *load.Artifact, dirPath string) *provenance {
-	return &provenance{art: art, dirPath: dirPath, used: map[*load.Doc]bool{}}
+func newProvenance(view *load.View, dirPath string) *provenance {
+	return &provenance{view: view, dirPath: dirPath, used: map[*load.Doc]bool{}}
 }
 
 // locate returns the source document of res, or the position of the
@@ -83,11 +83,11 @@ func (p *provenance) locate(res *resource.Resource) (doc *load.Doc, generated lo
 // directory.
 func (p *provenance) file(rel string) *load.File {
 	abs := filepath.Join(p.dirPath, filepath.FromSlash(rel))
-	r, err := filepath.Rel(p.art.Dir, abs)
+	r, err := filepath.Rel(p.view.Repo.Root, abs)
 	if err != nil || strings.HasPrefix(r, "..") {
 		return nil
 	}
-	return p.art.Repo.File(filepath.ToSlash(r))
+	return p.view.Repo.File(filepath.ToSlash(r))
 }
 
 // generatorPos points at the name of the generator entry that made a

@@ -79,7 +79,7 @@ type renderer struct {
 	opts      Options
 	repo      *load.Repo
 	sources   map[string]*sourceDir
-	artifacts map[string]*load.Artifact
+	views     map[string]*load.View
 	problems  []Problem
 	index     *docIndex
 	linksSeen map[string]bool
@@ -99,8 +99,7 @@ func Render(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{opts: opts, repo: repo, sources: map[string]*sourceDir{}, artifacts: map[string]*load.Artifact{}, linksSeen: map[string]bool{}}
-	defer r.cleanup()
+	r := &renderer{opts: opts, repo: repo, sources: map[string]*sourceDir{}, views: map[string]*load.View{}, linksSeen: map[string]bool{}}
 	if err := r.mapSources(); err != nil {
 		return nil, err
 	}
@@ -141,12 +140,6 @@ func producesItself(k *Kustomization) bool {
 		}
 	}
 	return false
-}
-
-func (r *renderer) cleanup() {
-	for _, a := range r.artifacts {
-		a.Close()
-	}
 }
 
 func (r *renderer) report(p Problem) { r.problems = append(r.problems, p) }

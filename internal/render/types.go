@@ -19,6 +19,9 @@ import (
 type Object struct {
 	// Node is the object as Flux would apply it.
 	Node *yaml.RNode
+	// Unsubstituted is the object as built, before postBuild substitution;
+	// nil when no substitution ran.
+	Unsubstituted *yaml.RNode
 
 	APIVersion, Kind, Namespace, Name string
 
@@ -125,8 +128,6 @@ type Kustomization struct {
 	Dir string
 
 	unstructured map[string]any
-	artifact     *artifactRef
-	deferred     int
 }
 
 // Key is "namespace/name".

@@ -1,0 +1,28 @@
+package analyzers
+
+// All lists every rule, in the order "fluxlint rules" prints them. A new
+// rule is added here; nothing registers itself.
+var All = []*Analyzer{
+	// Multi-tenancy.
+	CrossNamespaceRef,
+	ConfigNamespace,
+	// Common mistakes.
+	Prune,
+	HealthChecks,
+	PlaintextSecret,
+	SOPSWithoutDecryption,
+	RemovedAPI,
+	DependencyNotFound,
+	// What kept the repository from rendering.
+	YAMLSyntax,
+	PathNotFound,
+	BuildFailed,
+	SourceNotMapped,
+	RemoteResource,
+	Substitution,
+	SubstituteFromMissing,
+	DependencyCycle,
+	DuplicateKustomization,
+	SymlinkIgnored,
+	InvalidObject,
+}

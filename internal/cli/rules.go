@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/fluxlint/fluxlint/analyzers"
+)
+
+func runRules(e *env, args []string) int {
+	fs := newFlagSet(e, "rules", "[RULE]")
+	rest, code, ok := parse(e, fs, args)
+	if !ok {
+		return code
+	}
+	switch len(rest) {
+	case 0:
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "RULE\tSEVERITY\tWHAT IT FINDS")
+		for _, a := range analyzers.All {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Name, a.Severity, a.Summary)
+		}
+		tw.Flush()
+		return ExitOK
+	case 1:
+		a := analyzers.ByName(analyzers.All, rest[0])
+		if a == nil {
+			fmt.Fprintf(e.stderr, "fluxlint rules: no rule %q; 'fluxlint rules' lists them\n", rest[0])
+			return ExitError
+		}
+		analyzers.WriteDoc(e.stdout, a)
+		return ExitOK
+	}
+	fmt.Fprintln(e.stderr, "fluxlint rules: want at most one RULE")
+	return ExitError
+}

@@ -1,0 +1,281 @@
+// Package config reads .fluxlint.yaml, the project's policy for fluxlint:
+// the AKS configuration it is deployed with, how sources map to
+// directories, which rules run at which severity, and which paths are left
+// out. Settings that belong to one run (output format, --fail-on,
+// --new-from-rev) are flags, not configuration.
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/fluxlint/fluxlint/internal/load"
+	"github.com/fluxlint/fluxlint/internal/render"
+)
+
+// FileNames are the names fluxlint looks for at the repository root.
+var FileNames = []string{".fluxlint.yaml", ".fluxlint.yml"}
+
+// Config is the effective configuration.
+type Config struct {
+	// File is where it was read from; empty for the defaults.
+	File string `json:"file,omitempty"`
+
+	ConfigNamespace string         `json:"configNamespace,omitempty"`
+	ConfigName      string         `json:"configName,omitempty"`
+	Kustomizations  []render.Entry `json:"-"`
+	// Sources maps "Kind/namespace/name" to a directory inside the
+	// repository.
+	Sources map[string]string `json:"sources,omitempty"`
+	// Rules maps a rule id to "error", "warning", "info" or "off".
+	Rules map[string]string `json:"rules,omitempty"`
+	// Exclude lists path patterns (with ** for any depth) whose findings
+	// are not reported.
+	Exclude []string `json:"exclude,omitempty"`
+	// StrictSubstitute is false to turn strict postBuild substitution off.
+	StrictSubstitute *bool `json:"strictSubstitute,omitempty"`
+
+	// Positions of the keys, for messages about their values.
+	pos map[string]load.Pos
+}
+
+// Error is a problem in the configuration file, with its position.
+type Error struct {
+	Pos load.Pos
+	Msg string
+}
+
+func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+// Find returns the configuration file at the root of dir, or "".
+func Find(dir string) string {
+	for _, n := range FileNames {
+		p := filepath.Join(dir, n)
+		if info, err := os.Lstat(p); err == nil && info.Mode().IsRegular() {
+			return p
+		}
+	}
+	return ""
+}
+
+var knownKeys = []string{"configNamespace", "configName", "kustomizations", "sources", "rules", "exclude", "strictSubstitute"}
+
+// Load reads the configuration file at file; display is the name used in
+// messages. Unknown keys, wrong types and bad values are errors that name
+// their line.
+func Load(file, display string) (*Config, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(data, display)
+}
+
+// Parse parses configuration text.
+func Parse(data []byte, display string) (*Config, error) {
+	c := &Config{File: display, pos: map[string]load.Pos{}}
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		if err.Error() == "EOF" {
+			return c, nil
+		}
+		return nil, fmt.Errorf("%s: %v", display, err)
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		root = root.Content[0]
+	}
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return c, nil
+	}
+	at := func(n *yaml.Node) load.Pos { return load.Pos{File: display, Line: n.Line, Col: n.Column} }
+	fail := func(n *yaml.Node, format string, args ...any) error {
+		return &Error{Pos: at(n), Msg: fmt.Sprintf(format, args...)}
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, fail(root, "the configuration must be a mapping")
+	}
+	str := func(n *yaml.Node, key string) (string, error) {
+		if n.Kind != yaml.ScalarNode {
+			return "", fail(n, "%s: want a string", key)
+		}
+		return n.Value, nil
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		c.pos[k.Value] = at(k)
+		var err error
+		switch k.Value {
+		case "configNamespace":
+			c.ConfigNamespace, err = str(v, k.Value)
+		case "configName":
+			c.ConfigName, err = str(v, k.Value)
+		case "strictSubstitute":
+			var b bool
+			if b, err = strconv.ParseBool(v.Value); err != nil || v.Kind != yaml.ScalarNode {
+				return nil, fail(v, "strictSubstitute: want true or false")
+			}
+			c.StrictSubstitute = &b
+		case "kustomizations":
+			if v.Kind != yaml.SequenceNode {
+				return nil, fail(v, "kustomizations: want a list")
+			}
+			for _, item := range v.Content {
+				e, err := parseEntry(item, display)
+				if err != nil {
+					return nil, err
+				}
+				c.Kustomizations = append(c.Kustomizations, e)
+			}
+		case "sources":
+			if v.Kind != yaml.MappingNode {
+				return nil, fail(v, "sources: want a mapping of Kind/namespace/name to a directory")
+			}
+			c.Sources = map[string]string{}
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				if strings.Count(v.Content[j].Value, "/") != 2 {
+					return nil, fail(v.Content[j], "sources: %q is not Kind/namespace/name", v.Content[j].Value)
+				}
+				dir, err := str(v.Content[j+1], "sources")
+				if err != nil {
+					return nil, err
+				}
+				c.Sources[v.Content[j].Value] = dir
+			}
+		case "rules":
+			if v.Kind != yaml.MappingNode {
+				return nil, fail(v, "rules: want a mapping of rule id to error, warning, info or off")
+			}
+			c.Rules = map[string]string{}
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				rk, rv := v.Content[j], v.Content[j+1]
+				switch strings.ToLower(rv.Value) {
+				case "error", "warning", "info", "off":
+				default:
+					return nil, fail(rv, "rules: %s: want error, warning, info or off, not %q", rk.Value, rv.Value)
+				}
+				c.Rules[rk.Value] = strings.ToLower(rv.Value)
+				c.pos["rules."+rk.Value] = at(rk)
+			}
+		case "exclude":
+			if v.Kind != yaml.SequenceNode {
+				return nil, fail(v, "exclude: want a list of path patterns")
+			}
+			for _, item := range v.Content {
+				s, err := str(item, "exclude")
+				if err != nil {
+					return nil, err
+				}
+				if _, err := path.Match(strings.ReplaceAll(s, "**", "*"), ""); err != nil {
+					return nil, fail(item, "exclude: bad pattern %q", s)
+				}
+				c.Exclude = append(c.Exclude, s)
+			}
+		default:
+			return nil, fail(k, "unknown key %q (known: %s)", k.Value, strings.Join(knownKeys, ", "))
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// parseEntry reads an AKS kustomization either as az writes it
+// ("name=apps path=./apps prune=true") or as a mapping.
+func parseEntry(n *yaml.Node, display string) (render.Entry, error) {
+	pos := load.Pos{File: display, Line: n.Line, Col: n.Column}
+	var text string
+	switch n.Kind {
+	case yaml.ScalarNode:
+		text = n.Value
+	case yaml.MappingNode:
+		var parts []string
+		for j := 0; j+1 < len(n.Content); j += 2 {
+			k, v := n.Content[j], n.Content[j+1]
+			val := v.Value
+			if v.Kind == yaml.SequenceNode {
+				var items []string
+				for _, it := range v.Content {
+					items = append(items, it.Value)
+				}
+				val = strings.Join(items, ",")
+			}
+			parts = append(parts, k.Value+"="+val)
+		}
+		text = strings.Join(parts, " ")
+	default:
+		return render.Entry{}, &Error{Pos: pos, Msg: "kustomizations: want \"name=... path=...\" or a mapping"}
+	}
+	e, err := render.ParseEntry(text)
+	if err != nil {
+		return e, &Error{Pos: pos, Msg: err.Error()}
+	}
+	e.At = pos
+	return e, nil
+}
+
+// KeyPos is where a top-level key (or "rules.<id>") is written.
+func (c *Config) KeyPos(key string) (load.Pos, bool) {
+	p, ok := c.pos[key]
+	return p, ok
+}
+
+// Excluded reports whether findings in the file at rel are left out.
+func (c *Config) Excluded(rel string) bool {
+	for _, pat := range c.Exclude {
+		if matchPath(pat, rel) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchPath matches a slash path against a pattern in which "**" stands for
+// any number of directories and a trailing "/" for everything below.
+func matchPath(pat, p string) bool {
+	pat = strings.TrimPrefix(pat, "./")
+	if strings.HasSuffix(pat, "/") {
+		pat += "**"
+	}
+	return matchParts(strings.Split(pat, "/"), strings.Split(p, "/"))
+}
+
+func matchParts(pat, parts []string) bool {
+	for len(pat) > 0 {
+		if pat[0] == "**" {
+			for i := 0; i <= len(parts); i++ {
+				if matchParts(pat[1:], parts[i:]) {
+					return true
+				}
+			}
+			return false
+		}
+		if len(parts) == 0 {
+			return false
+		}
+		if ok, _ := path.Match(pat[0], parts[0]); !ok {
+			return false
+		}
+		pat, parts = pat[1:], parts[1:]
+	}
+	return len(parts) == 0
+}
+
+// RuleNames lists the rule ids the configuration mentions, sorted.
+func (c *Config) RuleNames() []string {
+	var out []string
+	for k := range c.Rules {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

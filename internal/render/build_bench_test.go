@@ -1,0 +1,58 @@
+package render
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	fluxkustomize "github.com/fluxcd/pkg/kustomize"
+	securefs "github.com/fluxcd/pkg/kustomize/filesys"
+)
+
+// The issue asks whether Flux's Build, which takes a global lock and
+// reloads kyaml's OpenAPI schema on every call, dominates the render.
+// These two benchmarks build the same directory both ways; the conformance
+// test shows that the output is the same.
+const benchApp = "onedr0p__home-ops/kubernetes/apps/o11y/kube-prometheus-stack/app"
+
+func benchBuildDir(b *testing.B) string {
+	dir := os.Getenv("FLUXLINT_CORPUS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared", "corpus")
+	}
+	dir = filepath.Join(dir, benchApp)
+	if _, err := os.Stat(dir); err != nil {
+		b.Skip("corpus not found")
+	}
+	abs, _ := filepath.Abs(dir)
+	abs, _ = filepath.EvalSymlinks(abs)
+	return abs
+}
+
+func BenchmarkBuildFluxBuild(b *testing.B) {
+	dir := benchBuildDir(b)
+	fs, err := securefs.MakeFsOnDiskSecure(filepath.Dir(dir))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := fluxkustomize.Build(fs, dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBuildSchemaOnce(b *testing.B) {
+	dir := benchBuildDir(b)
+	fs, err := securefs.MakeFsOnDiskSecure(filepath.Dir(dir))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := kustomizeBuild(fs, dir, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
