@@ -27,7 +27,7 @@ type Repo struct {
 	files    map[string]*File
 	paths    []string        // sorted, slash-separated, relative to Root
 	dirs     map[string]bool // real directories (no links), relative
-	Symlinks []string // relative paths of the symbolic links found
+	Symlinks []string        // relative paths of the symbolic links found
 }
 
 // File is a regular file of a Repo. Its content is read and, for YAML
