@@ -25,8 +25,18 @@ import (
 	"github.com/fluxlint/fluxlint/internal/load"
 )
 
-// build renders one Kustomization into k.Objects.
-func (r *renderer) build(t *tree, k *Kustomization) {
+// job is a Kustomization ready to build: its source resolved to an
+// artifact, and the directory it builds.
+type job struct {
+	k    *Kustomization
+	view *load.View
+	rel  string
+}
+
+// prepare resolves the source and path of a Kustomization. It runs before
+// the builds of a round start, so it may report and change shared state;
+// ok is false when there is nothing to build.
+func (r *renderer) prepare(t *tree, k *Kustomization) (job, bool) {
 	src := r.sources[k.Source.String()]
 	if src == nil && k.Source == t.root.Source && syncsRepository(k.Source.Kind) {
 		// The source that syncs the entry point is this repository.
@@ -35,7 +45,7 @@ func (r *renderer) build(t *tree, k *Kustomization) {
 	if src == nil {
 		r.report(Problem{Code: SourceNotMapped, Pos: k.Object.FieldPos("spec", "sourceRef"), Kustomization: k, Object: k.Object,
 			Message: fmt.Sprintf("Kustomization %s is not rendered: its source %s is not this repository; map it with --source %s=DIR", k.Key(), k.Source, k.Source)})
-		return
+		return job{}, false
 	}
 	view := r.view(src, k.Source)
 	rel := cleanRel(k.Spec.Path)
@@ -44,8 +54,16 @@ func (r *renderer) build(t *tree, k *Kustomization) {
 	if !view.IsDir(rel) {
 		r.report(Problem{Code: PathNotFound, Pos: k.Object.ValuePos("spec", "path"), Kustomization: k, Object: k.Object,
 			Message: fmt.Sprintf("kustomization path not found: %s does not exist in %s", k.Spec.Path, k.Source)})
-		return
+		return job{}, false
 	}
+	return job{k: k, view: view, rel: rel}, true
+}
+
+// build renders one prepared Kustomization into k.Objects. Builds of one
+// round run concurrently: build reads the tree and the renderer but only
+// writes to k and to its own renderer copy's problems.
+func (r *renderer) build(t *tree, j job) {
+	k, view, rel := j.k, j.view, j.rel
 	dirPath := filepath.Join(view.Repo.Root, filepath.FromSlash(rel))
 	clean := messageCleaner(view.Repo)
 	manifest, kfile, err := r.generate(view, rel, k)
@@ -181,7 +199,9 @@ func messageCleaner(repo *load.Repo) func(string) string {
 }
 
 var (
-	buildMu    sync.Mutex
+	// buildMu lets builds run together, except one that sets kustomize's
+	// global OpenAPI schema (the "openapi" field), which runs alone.
+	buildMu    sync.RWMutex
 	schemaOnce sync.Once
 )
 
@@ -191,14 +211,19 @@ var (
 // itself, so it is loaded once here and only reset around a build that uses
 // the "openapi" field, which is what the reset guards against.
 func kustomizeBuild(fs filesys.FileSystem, dirPath string, usesOpenAPI bool) (m resmap.ResMap, err error) {
-	buildMu.Lock()
-	defer buildMu.Unlock()
+	loadSchema()
+	if usesOpenAPI {
+		buildMu.Lock()
+		defer buildMu.Unlock()
+	} else {
+		buildMu.RLock()
+		defer buildMu.RUnlock()
+	}
 	defer func() {
 		if rec := recover(); rec != nil {
 			err = fmt.Errorf("recovered from kustomize build panic: %v", rec)
 		}
 	}()
-	schemaOnce.Do(func() { _ = openapi.Schema() })
 	if usesOpenAPI {
 		openapi.ResetOpenAPI()
 		_ = openapi.Schema()
@@ -207,8 +232,6 @@ func kustomizeBuild(fs filesys.FileSystem, dirPath string, usesOpenAPI bool) (m 
 			_ = openapi.Schema()
 		}()
 	}
-	restore := silenceStderr()
-	defer restore()
 	k := krusty.MakeKustomizer(&krusty.Options{
 		LoadRestrictions: kustypes.LoadRestrictionsNone,
 		PluginConfig:     kustypes.DisabledPluginConfig(),
@@ -216,9 +239,12 @@ func kustomizeBuild(fs filesys.FileSystem, dirPath string, usesOpenAPI bool) (m 
 	return k.Run(fs, dirPath)
 }
 
+// loadSchema parses kyaml's built-in OpenAPI schema, once.
+func loadSchema() { schemaOnce.Do(func() { _ = openapi.Schema() }) }
+
 // silenceStderr keeps kustomize's deprecation warnings, which it prints
-// straight to os.Stderr, out of fluxlint's output. Builds are serialised, so
-// nothing else writes to stderr meanwhile from this package.
+// straight to os.Stderr, out of fluxlint's output while a render runs.
+// fluxlint's own commands write to the writers they were given.
 func silenceStderr() func() {
 	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {

@@ -89,6 +89,9 @@ type renderer struct {
 // repository that cannot be read at all; everything else is a Problem.
 func Render(opts Options) (*Result, error) {
 	enforceOffline()
+	// Parsing kustomize's built-in OpenAPI schema takes as long as dozens
+	// of builds; do it while the repository is read.
+	go loadSchema()
 	if opts.ConfigNamespace == "" {
 		opts.ConfigNamespace = "cluster-config"
 	}
@@ -104,6 +107,7 @@ func Render(opts Options) (*Result, error) {
 		return nil, err
 	}
 	repo.ParseAll(runtime.GOMAXPROCS(0))
+	defer silenceStderr()()
 	r.index = indexDocs(repo)
 
 	res := &Result{Repo: repo}

@@ -131,6 +131,12 @@ var strictVar = regexp.MustCompile(`variable not set \(strict mode\): "([^"]*)"`
 // resource is then substituted as Flux does without strict mode, so the rest
 // of the output stays useful.
 func (s *substituter) apply(res *resource.Resource, obj *Object) *yaml.RNode {
+	if !hasDollar(res.RNode.YNode()) {
+		// Nothing to substitute, and no "$$" to collapse: Flux's round trip
+		// through JSON would only reorder the keys. What reaches the cluster
+		// is the same either way, since applying goes through JSON too.
+		return &res.RNode
+	}
 	ctx := context.Background()
 	out, err := fluxkustomize.SubstituteVariables(ctx, s.client, s.ks, res, s.opts...)
 	if err == nil {
@@ -280,4 +286,19 @@ func normalizeNumbers(n *yaml.Node) {
 	for _, c := range n.Content {
 		normalizeNumbers(c)
 	}
+}
+
+// hasDollar reports whether a "$" occurs anywhere in a node's text,
+// comments included (substitution runs on the YAML text, comments and all).
+func hasDollar(n *yaml.Node) bool {
+	if strings.IndexByte(n.Value, '$') >= 0 || strings.IndexByte(n.HeadComment, '$') >= 0 ||
+		strings.IndexByte(n.LineComment, '$') >= 0 || strings.IndexByte(n.FootComment, '$') >= 0 {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasDollar(c) {
+			return true
+		}
+	}
+	return false
 }

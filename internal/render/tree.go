@@ -2,6 +2,8 @@ package render
 
 import (
 	"fmt"
+	"runtime"
+	"sync"
 	"strconv"
 	"strings"
 
@@ -32,24 +34,66 @@ func (r *renderer) renderTree(root *Kustomization) *tree {
 	t := &tree{root: root, byKey: map[string]*Kustomization{root.Key(): root}, produced: map[*load.Doc]bool{}, failedDirs: []string{""}}
 	pending := []*Kustomization{root}
 	for len(pending) > 0 {
-		i := 0
-		for j, k := range pending {
+		// A round builds every pending Kustomization whose substituteFrom
+		// inputs are rendered; when none is, the first one goes anyway.
+		var round, wait []*Kustomization
+		for _, k := range pending {
 			if t.inputsReady(k, r.opts.DryRunSubstitution) {
-				i = j
-				break
+				round = append(round, k)
+			} else {
+				wait = append(wait, k)
 			}
 		}
-		k := pending[i]
-		pending = append(pending[:i], pending[i+1:]...)
-		r.build(t, k)
-		if !k.Rendered && k.Dir != "" && k.Dir != "." && k != root {
-			t.failedDirs = append(t.failedDirs, k.Dir)
+		if len(round) == 0 {
+			round, wait = wait[:1], wait[1:]
 		}
-		t.objects = append(t.objects, k.Objects...)
-		pending = append(pending, r.children(t, k)...)
+		pending = wait
+		var jobs []job
+		for _, k := range round {
+			if j, ok := r.prepare(t, k); ok {
+				jobs = append(jobs, j)
+			}
+		}
+		for _, probs := range r.buildAll(t, jobs) {
+			r.problems = append(r.problems, probs...)
+		}
+		for _, k := range round {
+			if !k.Rendered && k.Dir != "" && k.Dir != "." && k != root {
+				t.failedDirs = append(t.failedDirs, k.Dir)
+			}
+			t.objects = append(t.objects, k.Objects...)
+			pending = append(pending, r.children(t, k)...)
+		}
 	}
 	r.checkDependsOn(t)
 	return t
+}
+
+// buildAll builds the jobs of a round on as many goroutines as there are
+// processors, and returns each job's problems, in the jobs' order.
+func (r *renderer) buildAll(t *tree, jobs []job) [][]Problem {
+	out := make([][]Problem, len(jobs))
+	workers := min(runtime.GOMAXPROCS(0), len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				rc := *r // a copy that collects this build's problems
+				rc.problems = nil
+				rc.build(t, jobs[i])
+				out[i] = rc.problems
+			}
+		}()
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
 }
 
 // children turns the Flux Kustomizations among k's objects into nodes.
