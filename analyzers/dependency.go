@@ -15,15 +15,22 @@ var DependencyNotFound = &Analyzer{
 	Severity: Warning,
 	Doc: "A Flux Kustomization (or HelmRelease) waits for every object in its `dependsOn` to be ready. If\n" +
 		"none by that name exists, it waits forever with `dependency ... not found`. The name is looked\n" +
-		"up among the objects rendered from the same entry point; `namespace` defaults to the object's own.\n\n" +
+		"up among the objects rendered from the same entry point (from any AKS entry point of the\n" +
+		"configuration); `namespace` defaults to the object's own.\n\n" +
 		"Bad:\n\n```yaml\nspec:\n  dependsOn:\n    - name: infra-controlers   # typo\n```",
 	Run: runDependencyNotFound,
 }
 
 func runDependencyNotFound(p *Pass) {
 	// What each entry point's tree defines, by kind and namespace/name.
+	// The AKS entries of one fluxConfiguration share one cluster; roots found
+	// in the repository may stand for different clusters, so each has its
+	// own tree.
 	defined := map[*render.Kustomization]map[string]bool{}
 	treeOf := func(o *render.Object) *render.Kustomization {
+		if !p.Result.AutoDetected {
+			return nil
+		}
 		if o.AppliedBy != nil {
 			return o.AppliedBy.Root()
 		}

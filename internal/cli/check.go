@@ -14,7 +14,6 @@ func runCheck(e *env, args []string) int {
 	fs := newFlagSet(e, "check", "[PATH]")
 	var rf renderFlags
 	rf.add(fs)
-	cfgFile := fs.String("config", "", "configuration file (default: .fluxlint.yaml at the repository root)")
 	outFormat := fs.String("format", "text", "output format: text")
 	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning, info or none")
 	rest, code, ok := parse(e, fs, args)
@@ -34,12 +33,7 @@ func runCheck(e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	opts, err := rf.options(e, dir)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "fluxlint check: %v\n", err)
-		return ExitError
-	}
-	cfg, err := loadConfig(e, dir, *cfgFile)
+	opts, cfg, err := rf.resolve(e, dir)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "fluxlint check: %v\n", err)
 		return ExitError
@@ -63,12 +57,4 @@ func runCheck(e *env, args []string) int {
 		return ExitFindings
 	}
 	return ExitOK
-}
-
-// loadConfig reads --config, or the configuration at the repository root.
-func loadConfig(e *env, dir, file string) (*config.Config, error) {
-	if file == "" {
-		return check.LoadConfig(dir)
-	}
-	return config.Load(e.abs(file), file)
 }

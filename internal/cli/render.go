@@ -24,7 +24,7 @@ func runRender(e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	opts, err := rf.options(e, dir)
+	opts, _, err := rf.resolve(e, dir)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "fluxlint render: %v\n", err)
 		return ExitError

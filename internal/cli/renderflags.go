@@ -7,12 +7,15 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/fluxlint/fluxlint/internal/check"
+	"github.com/fluxlint/fluxlint/internal/config"
 	"github.com/fluxlint/fluxlint/internal/load"
 	"github.com/fluxlint/fluxlint/internal/render"
 )
 
 // renderFlags are the flags every command that renders takes.
 type renderFlags struct {
+	config           string
 	entries          []string
 	configNamespace  string
 	configName       string
@@ -21,12 +24,33 @@ type renderFlags struct {
 }
 
 func (f *renderFlags) add(fs *pflag.FlagSet) {
+	fs.StringVar(&f.config, "config", "", "configuration file (default: .fluxlint.yaml at the repository root)")
 	fs.StringArrayVar(&f.entries, "kustomization", nil,
 		"an AKS fluxConfiguration kustomization, as az takes it: name=apps path=./apps prune=true dependsOn=infra (repeatable)")
 	fs.StringVar(&f.configNamespace, "config-namespace", "", "the fluxConfiguration's namespace (default cluster-config)")
 	fs.StringVar(&f.configName, "config-name", "", "the fluxConfiguration's name (default cluster-config)")
 	fs.StringArrayVar(&f.sources, "source", nil, "map a source to a local directory: Kind/namespace/name=DIR (repeatable)")
 	fs.BoolVar(&f.strictSubstitute, "strict-substitute", true, "report postBuild variables that have no value, as Flux 2.9 does")
+}
+
+// resolve reads the configuration and turns it and the flags into render
+// options for the repository at dir; flags win over the configuration.
+func (f *renderFlags) resolve(e *env, dir string) (render.Options, *config.Config, error) {
+	o, err := f.options(e, dir)
+	if err != nil {
+		return o, nil, err
+	}
+	var cfg *config.Config
+	if f.config == "" {
+		cfg, err = check.LoadConfig(dir)
+	} else {
+		cfg, err = config.Load(e.abs(f.config), f.config)
+	}
+	if err != nil {
+		return o, nil, err
+	}
+	o, err = check.Merge(o, cfg)
+	return o, cfg, err
 }
 
 // options turns the flags into render options for the repository at dir.

@@ -63,12 +63,18 @@ func (p Problem) InScope(only string) bool {
 // WriteYAML prints groups as a YAML stream, one comment line naming each
 // group's Kustomization and its chain. Secret values are masked.
 func WriteYAML(w io.Writer, r *Result, groups []Group) error {
+	var names []string
+	for _, k := range r.Roots {
+		names = append(names, fmt.Sprintf("%s (%s)", k.Key(), k.Object.Pos()))
+	}
+	how := "given"
 	if r.AutoDetected {
-		var names []string
-		for _, k := range r.Roots {
-			names = append(names, fmt.Sprintf("%s (%s)", k.Key(), k.Object.Pos()))
-		}
-		fmt.Fprintf(w, "# entry points (auto-detected): %s\n", strings.Join(names, ", "))
+		how = "auto-detected"
+	}
+	if len(names) == 0 {
+		fmt.Fprintln(w, "# no entry points: no Flux Kustomization found")
+	} else {
+		fmt.Fprintf(w, "# entry points (%s): %s\n", how, strings.Join(names, ", "))
 	}
 	for _, g := range groups {
 		if g.Kustomization == nil {
