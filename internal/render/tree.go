@@ -3,9 +3,9 @@ package render
 import (
 	"fmt"
 	"runtime"
-	"sync"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/fluxlint/fluxlint/internal/flux"
 	"github.com/fluxlint/fluxlint/internal/load"
