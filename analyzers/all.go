@@ -25,4 +25,6 @@ var All = []*Analyzer{
 	DuplicateKustomization,
 	SymlinkIgnored,
 	InvalidObject,
+	// Findings about suppressions.
+	Suppression,
 }

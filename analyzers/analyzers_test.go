@@ -38,3 +38,7 @@ func TestRemovedAPI(t *testing.T) {
 func TestDependencyNotFound(t *testing.T) {
 	analyzertest.Run(t, analyzertest.TestData("dependency-not-found"), analyzers.DependencyNotFound)
 }
+
+func TestSuppression(t *testing.T) {
+	analyzertest.Run(t, analyzertest.TestData("suppression"), analyzers.Suppression, analyzers.Prune, analyzers.HealthChecks)
+}

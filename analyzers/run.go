@@ -38,10 +38,16 @@ func Run(res *render.Result, list []*Analyzer, cfg Config) []Diagnostic {
 			out[i].End = lineEnd(res.Repo, out[i].Pos)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return less(out[i], out[j]) })
+	return Sort(out)
+}
+
+// Sort sorts findings by file, line, column, rule and message, and drops
+// duplicates.
+func Sort(ds []Diagnostic) []Diagnostic {
+	sort.SliceStable(ds, func(i, j int) bool { return less(ds[i], ds[j]) })
 	var uniq []Diagnostic
-	for i, d := range out {
-		if i > 0 && same(out[i-1], d) {
+	for i, d := range ds {
+		if i > 0 && same(ds[i-1], d) {
 			continue
 		}
 		uniq = append(uniq, d)

@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/fluxlint/fluxlint/analyzers"
 	"github.com/fluxlint/fluxlint/internal/config"
+	"github.com/fluxlint/fluxlint/internal/load"
 	"github.com/fluxlint/fluxlint/internal/render"
+	"github.com/fluxlint/fluxlint/internal/suppress"
 )
 
 // Options say what to check.
@@ -23,6 +26,13 @@ type Options struct {
 	Config *config.Config
 	// Analyzers to run; nil for all.
 	Analyzers []*analyzers.Analyzer
+	// Changed, when not nil, limits the findings to the objects and files
+	// that changed (paths relative to the repository): --new-from-rev and
+	// --staged. Rendering problems are kept unless RenderProblemsToo is
+	// false, in which case only those of Kustomizations whose directory
+	// holds a changed path are.
+	Changed           map[string]bool
+	RenderProblemsToo bool
 }
 
 // Report is the outcome of a check.
@@ -31,8 +41,9 @@ type Report struct {
 	Config      *config.Config
 	Diagnostics []analyzers.Diagnostic
 	// Excluded counts the findings left out by the configuration's
-	// exclude patterns.
-	Excluded int
+	// exclude patterns, Suppressed those silenced by a suppression, and
+	// Unchanged those left out because their object did not change.
+	Excluded, Suppressed, Unchanged int
 }
 
 // Run checks a repository. The error is for a check that could not run at
@@ -70,14 +81,68 @@ func Run(opts Options) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{Result: res, Config: cfg}
+	var ds []analyzers.Diagnostic
 	for _, d := range analyzers.Run(res, list, acfg) {
 		if cfg.Excluded(d.Pos.File) {
 			rep.Excluded++
 			continue
 		}
+		ds = append(ds, d)
+	}
+	enabled := func(id string) bool {
+		sev, set := acfg.Severity[id]
+		return analyzers.ByName(list, id) != nil && (!set || sev != 0)
+	}
+	known := func(id string) bool { return analyzers.ByName(analyzers.All, id) != nil }
+	kept, meta, n := suppress.Apply(ds, suppress.Scan(res.Repo), res.Objects, known, enabled)
+	rep.Suppressed = n
+	if enabled(analyzers.Suppression.Name) {
+		for _, m := range meta {
+			if sev, set := acfg.Severity[m.Rule]; set {
+				m.Severity = sev
+			}
+			if !cfg.Excluded(m.Pos.File) {
+				kept = append(kept, m)
+			}
+		}
+	}
+	for _, d := range kept {
+		if opts.Changed != nil && !changed(d, opts.Changed, opts.RenderProblemsToo) {
+			rep.Unchanged++
+			continue
+		}
 		rep.Diagnostics = append(rep.Diagnostics, d)
 	}
+	rep.Diagnostics = analyzers.Sort(rep.Diagnostics)
 	return rep, nil
+}
+
+// changed reports whether a finding is about something that changed: its
+// file, or the file its object comes from.
+func changed(d analyzers.Diagnostic, paths map[string]bool, renderToo bool) bool {
+	if a := analyzers.ByName(analyzers.All, d.Rule); a != nil && a.Render {
+		if renderToo {
+			return true
+		}
+		if k := d.Kustomization; k != nil && k.Dir != "" {
+			for p := range paths {
+				if k.Dir == "." || strings.HasPrefix(p, k.Dir+"/") {
+					return true
+				}
+			}
+		}
+	}
+	if paths[d.Pos.File] {
+		return true
+	}
+	if o := d.Object; o != nil {
+		for _, p := range []load.Pos{o.Pos(), o.Generated, o.At} {
+			if p.IsValid() && paths[p.File] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // configNamespace is the configuration namespace the multi-tenancy rules

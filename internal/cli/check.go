@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/fluxlint/fluxlint/analyzers"
+	"github.com/fluxlint/fluxlint/internal/changes"
 	"github.com/fluxlint/fluxlint/internal/check"
 	"github.com/fluxlint/fluxlint/internal/config"
 	"github.com/fluxlint/fluxlint/internal/format"
@@ -16,6 +17,8 @@ func runCheck(e *env, args []string) int {
 	rf.add(fs)
 	outFormat := fs.String("format", "text", "output format: text")
 	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning, info or none")
+	newFrom := fs.String("new-from-rev", "", "report only findings on objects whose source changed since this git revision")
+	staged := fs.Bool("staged", false, "report only findings in the files staged for commit (what the pre-commit hook runs)")
 	rest, code, ok := parse(e, fs, args)
 	if !ok {
 		return code
@@ -38,7 +41,24 @@ func runCheck(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "fluxlint check: %v\n", err)
 		return ExitError
 	}
-	rep, err := check.Run(check.Options{Render: opts, Config: cfg})
+	copts := check.Options{Render: opts, Config: cfg}
+	switch {
+	case *newFrom != "" && *staged:
+		fmt.Fprintln(e.stderr, "fluxlint check: --new-from-rev and --staged do not go together")
+		return ExitError
+	case *newFrom != "":
+		if copts.Changed, err = changes.Since(dir, *newFrom); err != nil {
+			fmt.Fprintf(e.stderr, "fluxlint check: --new-from-rev: %v\n", err)
+			return ExitError
+		}
+		copts.RenderProblemsToo = true
+	case *staged:
+		if copts.Changed, err = changes.Staged(dir); err != nil {
+			fmt.Fprintf(e.stderr, "fluxlint check: --staged: %v\n", err)
+			return ExitError
+		}
+	}
+	rep, err := check.Run(copts)
 	if err != nil {
 		var ce *config.Error
 		if errors.As(err, &ce) {

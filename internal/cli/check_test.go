@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -118,5 +119,79 @@ func outputCommands() [][]string {
 		{"render"},
 		{"render", "--format=json"},
 		{"check"},
+	}
+}
+
+// gitRepo copies a fixture into a new git repository with one commit.
+func gitRepo(t *testing.T, fixture string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "repo")
+	copyTree(t, fixture, dir)
+	gitIn(t, dir, "init", "-q", "-b", "main")
+	gitIn(t, dir, "add", "-A")
+	gitIn(t, dir, "commit", "-q", "-m", "initial")
+	return dir
+}
+
+func gitIn(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
+		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+}
+
+func TestNewFromRevAndStaged(t *testing.T) {
+	dir := gitRepo(t, filepath.Join(analyzerData, "health-checks", "basic"))
+	// Nothing changed since HEAD: nothing to report.
+	if code, out, errOut := run("check", "--fail-on=warning", "--new-from-rev=HEAD", dir); code != ExitOK || out != "" {
+		t.Fatalf("unchanged repository: exit %d\n%s%s", code, out, errOut)
+	}
+	// A new Kustomization without health checks, in a new file.
+	ks := "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: added\n  namespace: flux-system\n" +
+		"spec:\n  interval: 5m\n  path: ./apps\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n"
+	if err := os.WriteFile(filepath.Join(dir, "clusters", "test", "added.yaml"), []byte(ks), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := run("check", "--fail-on=warning", "--new-from-rev=HEAD", dir)
+	if code != ExitFindings || strings.Count(out, "[health-checks]") != 1 || !strings.Contains(out, "clusters/test/added.yaml:6:1") {
+		t.Errorf("--new-from-rev HEAD should report only the new file's finding; exit %d\n%s", code, out)
+	}
+	// The whole repository still has its four findings.
+	if _, out, _ := run("check", "--fail-on=warning", dir); strings.Count(out, "[health-checks]") != 4 {
+		t.Errorf("without --new-from-rev:\n%s", out)
+	}
+	// --staged: nothing staged yet, then the new file staged.
+	if code, out, _ := run("check", "--fail-on=warning", "--staged", dir); code != ExitOK || out != "" {
+		t.Errorf("nothing staged: exit %d\n%s", code, out)
+	}
+	gitIn(t, dir, "add", "clusters/test/added.yaml")
+	if code, out, _ := run("check", "--fail-on=warning", "--staged", dir); code != ExitFindings || strings.Count(out, "[health-checks]") != 1 {
+		t.Errorf("staged file: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := run("check", "--new-from-rev=no-such-rev", dir); code != ExitError || !strings.Contains(errOut, "--new-from-rev") {
+		t.Errorf("bad revision: exit %d %q", code, errOut)
+	}
+}
+
+func TestConfigCommandAndErrors(t *testing.T) {
+	code, out, _ := run("config", "../../testdata/demo")
+	if code != ExitOK || !strings.Contains(out, "configNamespace: cluster-config") || !strings.Contains(out, "- name=apps path=./apps/staging prune=true dependsOn=infra") || !strings.Contains(out, "prune: warning") {
+		t.Errorf("config: exit %d\n%s", code, out)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".fluxlint.yaml"), []byte("rules:\n  prune: off\n  no-such-rule: error\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := run("check", dir); code != ExitError || !strings.Contains(errOut, `.fluxlint.yaml:3:3: rules: no rule "no-such-rule"`) {
+		t.Errorf("unknown rule in the configuration: exit %d %q", code, errOut)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".fluxlint.yaml"), []byte("configNamespace: x\nexclud: [a]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := run("render", dir); code != ExitError || !strings.Contains(errOut, `.fluxlint.yaml:2:1: unknown key "exclud"`) {
+		t.Errorf("unknown key: exit %d %q", code, errOut)
 	}
 }

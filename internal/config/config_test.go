@@ -1,0 +1,61 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	c, err := Parse([]byte(`configNamespace: cluster-config
+kustomizations:
+  - name=infra path=./infrastructure prune=true
+  - name: apps
+    path: ./apps
+    dependsOn: [infra]
+sources:
+  GitRepository/apps/tenant: ./tenants/dev
+rules:
+  prune: off
+  health-checks: Info
+exclude:
+  - vendor/**
+  - legacy/
+strictSubstitute: false
+`), ".fluxlint.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ConfigNamespace != "cluster-config" || len(c.Kustomizations) != 2 || c.Sources["GitRepository/apps/tenant"] != "./tenants/dev" {
+		t.Errorf("parsed %+v", c)
+	}
+	if e := c.Kustomizations[1]; e.Name != "apps" || e.Path != "./apps" || len(e.DependsOn) != 1 || e.DependsOn[0] != "infra" || e.At.Line != 4 {
+		t.Errorf("mapping entry %+v", e)
+	}
+	if c.Rules["prune"] != "off" || c.Rules["health-checks"] != "info" {
+		t.Errorf("rules %v", c.Rules)
+	}
+	if c.StrictSubstitute == nil || *c.StrictSubstitute {
+		t.Error("strictSubstitute: false was not read")
+	}
+	for path, want := range map[string]bool{"vendor/a/b.yaml": true, "legacy/x.yaml": true, "apps/vendor/x.yaml": false, "legacyx.yaml": false} {
+		if c.Excluded(path) != want {
+			t.Errorf("Excluded(%s) = %v", path, !want)
+		}
+	}
+}
+
+func TestParseErrorsNameTheirLine(t *testing.T) {
+	for src, want := range map[string]string{
+		"configNamespace: a\nprun: true\n":                  `.fluxlint.yaml:2:1: unknown key "prun"`,
+		"rules:\n  prune: loud\n":                           ".fluxlint.yaml:2:10: rules: prune: want error, warning, info or off",
+		"kustomizations:\n  - name=a path=./a colour=red\n": `.fluxlint.yaml:2:5: kustomization "name=a path=./a colour=red": unknown key "colour"`,
+		"sources:\n  GitRepository/x: ./x\n":                `.fluxlint.yaml:2:3: sources: "GitRepository/x" is not Kind/namespace/name`,
+		"strictSubstitute: sometimes\n":                     ".fluxlint.yaml:1:19: strictSubstitute: want true or false",
+		"- a\n- b\n":                                        ".fluxlint.yaml:1:1: the configuration must be a mapping",
+	} {
+		_, err := Parse([]byte(src), ".fluxlint.yaml")
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%q: got %v, want %s...", src, err, want)
+		}
+	}
+}
