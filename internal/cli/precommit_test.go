@@ -1,0 +1,102 @@
+package cli
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestPreCommitHook runs the real pre-commit framework with the hooks of
+// .pre-commit-hooks.yaml, as a user's repository would, on a throwaway git
+// repository: a commit that adds a plaintext Secret is refused, a good one
+// goes through. pre-commit installs fluxlint from this repository's HEAD
+// commit with "go install". CI sets FLUXLINT_REQUIRE_PRECOMMIT=1 so that a
+// missing pre-commit fails instead of skipping.
+func TestPreCommitHook(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds fluxlint through pre-commit")
+	}
+	preCommit, err := exec.LookPath("pre-commit")
+	if err != nil {
+		if os.Getenv("FLUXLINT_REQUIRE_PRECOMMIT") != "" {
+			t.Fatal("pre-commit is not installed")
+		}
+		t.Skip("pre-commit is not installed")
+	}
+	top := strings.TrimSpace(output(t, ".", "git", "rev-parse", "--show-toplevel"))
+	head := strings.TrimSpace(output(t, ".", "git", "rev-parse", "HEAD"))
+	if out := output(t, top, "git", "show", "HEAD:.pre-commit-hooks.yaml"); !strings.Contains(out, "id: fluxlint") {
+		t.Skip("HEAD has no .pre-commit-hooks.yaml yet")
+	}
+
+	tmp := t.TempDir()
+	repo := filepath.Join(tmp, "repo")
+	copyTree(t, filepath.Join(analyzerData, "prune", "parent-patch"), repo)
+	config := "repos:\n  - repo: " + top + "\n    rev: " + head + "\n    hooks:\n      - id: fluxlint\n"
+	if err := os.WriteFile(filepath.Join(repo, ".pre-commit-config.yaml"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "PRE_COMMIT_HOME="+filepath.Join(tmp, "pre-commit-cache"),
+		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t",
+		"GIT_COMMITTER_EMAIL=t@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
+	// Reuse the module and build caches, so that pre-commit's "go install"
+	// compiles little and downloads nothing new.
+	for _, v := range []string{"GOMODCACHE", "GOCACHE"} {
+		env = append(env, v+"="+strings.TrimSpace(output(t, ".", "go", "env", v)))
+	}
+	run := func(name string, args ...string) (string, error) {
+		cmd := exec.Command(name, args...)
+		cmd.Dir, cmd.Env = repo, env
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	must := func(name string, args ...string) {
+		t.Helper()
+		if out, err := run(name, args...); err != nil {
+			t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+		}
+	}
+	must("git", "init", "-q", "-b", "main")
+	must("git", "add", "-A")
+	must("git", "commit", "-q", "--no-verify", "-m", "initial")
+	must(preCommit, "install")
+
+	secret := "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: default\nstringData:\n  password: hunter2-from-a-commit\n"
+	if err := os.WriteFile(filepath.Join(repo, "apps", "a", "secret.yaml"), []byte(secret), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	must("git", "add", "apps/a/secret.yaml")
+	out, err := run("git", "commit", "-m", "add a Secret in plain text")
+	if err == nil {
+		t.Fatalf("the commit of a plaintext Secret went through:\n%s", out)
+	}
+	if !strings.Contains(out, "apps/a/secret.yaml:7:3: error: Secret default/db is stored in Git unencrypted") || strings.Contains(out, "hunter2") {
+		t.Errorf("the hook's output should name the Secret and its key, never the value:\n%s", out)
+	}
+
+	must("git", "rm", "-q", "--cached", "apps/a/secret.yaml")
+	if err := os.Remove(filepath.Join(repo, "apps", "a", "secret.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	good := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  level: info\n"
+	if err := os.WriteFile(filepath.Join(repo, "apps", "a", "settings.yaml"), []byte(good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	must("git", "add", "apps/a/settings.yaml")
+	if out, err := run("git", "commit", "-m", "add a ConfigMap"); err != nil {
+		t.Fatalf("a good commit was refused: %v\n%s", err, out)
+	}
+}
+
+func output(t *testing.T, dir, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s %v: %v", name, args, err)
+	}
+	return string(out)
+}
