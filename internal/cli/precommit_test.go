@@ -38,7 +38,16 @@ func TestPreCommitHook(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(repo, ".pre-commit-config.yaml"), []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	env := append(os.Environ(), "PRE_COMMIT_HOME="+filepath.Join(tmp, "pre-commit-cache"),
+	// Rendering in this test process set GIT_ALLOW_PROTOCOL to keep git
+	// offline; pre-commit clones this repository through git's file
+	// transport, so its environment goes without it.
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GIT_ALLOW_PROTOCOL=") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "PRE_COMMIT_HOME="+filepath.Join(tmp, "pre-commit-cache"),
 		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t",
 		"GIT_COMMITTER_EMAIL=t@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
 	// Reuse the module and build caches, so that pre-commit's "go install"

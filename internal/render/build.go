@@ -91,6 +91,7 @@ func (r *renderer) build(t *tree, j job) {
 		r.reportBuildError(k, view, clean(err.Error()), g)
 		return
 	}
+	k.Layout = g.layout
 	r.collect(t, k, view, dirPath, m, keepOrigin)
 	k.Rendered = true
 }

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,6 +29,75 @@ type kgraph struct {
 	visited map[string]bool
 	openAPI bool
 	entries []entry
+	layout  *Layout
+}
+
+// Layout is how a Flux Kustomization's build is put together: which
+// kustomization lists each file, and which includes each kustomization.
+// The migrator uses it to find what sets an object's namespace.
+type Layout struct {
+	// Root is the build directory, relative to the repository.
+	Root string
+	// Dirs are the kustomizations of the build, by directory.
+	Dirs map[string]*KDir
+	// Files maps each resource file to the directory of the kustomization
+	// that lists it.
+	Files map[string]string
+}
+
+// KDir is one kustomization of a build.
+type KDir struct {
+	Dir string
+	// Doc is its kustomization file's document; nil for the one Flux
+	// generated for a path without one.
+	Doc *load.Doc
+	// Namespace is its own namespace field ("" when it has none; Flux's
+	// targetNamespace is not counted).
+	Namespace string
+	// Parent is the directory of the kustomization that includes it; ""
+	// for the build's root.
+	Parent string
+}
+
+// Chain lists the kustomizations from the one that lists file up to the
+// build's root.
+func (l *Layout) Chain(file string) []*KDir {
+	dir, ok := l.Files[file]
+	if !ok {
+		return nil
+	}
+	var out []*KDir
+	for seen := map[string]bool{}; !seen[dir]; {
+		seen[dir] = true
+		kd := l.Dirs[dir]
+		if kd == nil {
+			break
+		}
+		out = append(out, kd)
+		if kd.Parent == "" {
+			break
+		}
+		dir = kd.Parent
+	}
+	return out
+}
+
+// ChainFromDir lists the kustomizations from the one in dir up to the root.
+func (l *Layout) ChainFromDir(dir string) []*KDir {
+	var out []*KDir
+	for seen := map[string]bool{}; !seen[dir]; {
+		seen[dir] = true
+		kd := l.Dirs[dir]
+		if kd == nil {
+			break
+		}
+		out = append(out, kd)
+		if kd.Parent == "" {
+			break
+		}
+		dir = kd.Parent
+	}
+	return out
 }
 
 // entry is a path a kustomization file names, and where it names it.
@@ -66,6 +136,13 @@ func (g *kgraph) prepareRoot(dirPath, kfile string, manifest []byte) ([]byte, bo
 		m["buildMetadata"] = []any{"originAnnotations"}
 	}
 	g.visited[dirPath] = true
+	root := g.rel(dirPath)
+	g.layout = &Layout{Root: root, Dirs: map[string]*KDir{}, Files: map[string]string{}}
+	kd := &KDir{Dir: root, Doc: g.kustomizationDoc(kfile)}
+	if kd.Doc != nil {
+		kd.Namespace = stringAt(kd.Doc, "namespace")
+	}
+	g.layout.Dirs[root] = kd
 	g.walk(dirPath, kfile, m)
 	out, err := sigyaml.Marshal(m)
 	return out, keepOrigin, err
@@ -73,7 +150,7 @@ func (g *kgraph) prepareRoot(dirPath, kfile string, manifest []byte) ([]byte, bo
 
 // visit prepares the kustomization in dir, rewriting it in the in-memory
 // overlay when a remote entry had to be taken out.
-func (g *kgraph) visit(dir string) {
+func (g *kgraph) visit(dir, parent string) {
 	if g.visited[dir] {
 		return
 	}
@@ -96,6 +173,11 @@ func (g *kgraph) visit(dir string) {
 	if sigyaml.Unmarshal(data, &m) != nil {
 		return // kustomize reports it
 	}
+	kd := &KDir{Dir: g.rel(dir), Doc: g.kustomizationDoc(kfile), Parent: g.rel(parent)}
+	if ns, ok := m["namespace"].(string); ok {
+		kd.Namespace = ns
+	}
+	g.layout.Dirs[kd.Dir] = kd
 	if g.walk(dir, kfile, m) {
 		if out, err := sigyaml.Marshal(m); err == nil {
 			_ = g.fs.WriteFile(kfile, out)
@@ -133,8 +215,11 @@ func (g *kgraph) walk(dir, kfile string, m map[string]any) bool {
 			kept = append(kept, v)
 			target := filepath.Join(dir, s)
 			g.entries = append(g.entries, entry{target: target, text: s, pos: pos})
-			if g.fs.IsDir(target) {
-				g.visit(target)
+			switch {
+			case g.fs.IsDir(target):
+				g.visit(target, dir)
+			case slices.Contains(dirFields, field):
+				g.layout.Files[g.rel(target)] = g.rel(dir)
 			}
 		}
 		if changed {
@@ -186,6 +271,15 @@ func (g *kgraph) walk(dir, kfile string, m map[string]any) bool {
 		m["metadata"] = map[string]any{"name": "fluxlint-remote-entries-removed"}
 	}
 	return changed
+}
+
+// rel is a path of the build relative to its repository.
+func (g *kgraph) rel(p string) string {
+	r, err := filepath.Rel(g.view.Repo.Root, p)
+	if err != nil {
+		return p
+	}
+	return filepath.ToSlash(r)
 }
 
 // kustomizationDoc is the repository document of a kustomization file, or

@@ -126,6 +126,8 @@ type Kustomization struct {
 	// Dir is the path of spec.path relative to the repository root, when
 	// the source maps into the repository.
 	Dir string
+	// Layout is how its build is put together, when it was built.
+	Layout *Layout
 
 	unstructured map[string]any
 }
