@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/fluxlint/fluxlint/analyzers"
 	"github.com/fluxlint/fluxlint/internal/changes"
@@ -15,7 +17,8 @@ func runCheck(e *env, args []string) int {
 	fs := newFlagSet(e, "check", "[PATH]")
 	var rf renderFlags
 	rf.add(fs)
-	outFormat := fs.String("format", "text", "output format: text")
+	outFormat := fs.String("format", "text", "output format: text, json, sarif or github")
+	output := fs.String("output", "", "write the findings to this file instead of standard output")
 	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning, info or none")
 	newFrom := fs.String("new-from-rev", "", "report only findings on objects whose source changed since this git revision")
 	staged := fs.Bool("staged", false, "report only findings in the files staged for commit (what the pre-commit hook runs)")
@@ -28,8 +31,10 @@ func runCheck(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "fluxlint check: --fail-on: %v\n", err)
 		return ExitError
 	}
-	if *outFormat != "text" {
-		fmt.Fprintf(e.stderr, "fluxlint check: unknown --format %q\n", *outFormat)
+	switch *outFormat {
+	case "text", "json", "sarif", "github":
+	default:
+		fmt.Fprintf(e.stderr, "fluxlint check: unknown --format %q (text, json, sarif or github)\n", *outFormat)
 		return ExitError
 	}
 	dir, code, ok := pathArg(e, "check", rest)
@@ -68,7 +73,25 @@ func runCheck(e *env, args []string) int {
 		}
 		return ExitError
 	}
-	if err := format.Text(e.stdout, rep.Diagnostics); err != nil {
+	var buf bytes.Buffer
+	switch *outFormat {
+	case "json":
+		err = format.JSON(&buf, rep.Diagnostics, Version)
+	case "sarif":
+		err = format.SARIF(&buf, rep.Diagnostics, analyzers.All, Version)
+	case "github":
+		err = format.GitHub(&buf, rep.Diagnostics)
+	default:
+		err = format.Text(&buf, rep.Diagnostics)
+	}
+	if err == nil {
+		if *output != "" {
+			err = os.WriteFile(e.abs(*output), buf.Bytes(), 0o644)
+		} else {
+			_, err = e.stdout.Write(buf.Bytes())
+		}
+	}
+	if err != nil {
 		fmt.Fprintf(e.stderr, "fluxlint check: %v\n", err)
 		return ExitError
 	}

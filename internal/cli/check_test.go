@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/fluxlint/fluxlint/internal/sarifschema"
 )
 
 func run(args ...string) (code int, stdout, stderr string) {
@@ -119,6 +121,9 @@ func outputCommands() [][]string {
 		{"render"},
 		{"render", "--format=json"},
 		{"check"},
+		{"check", "--format=json"},
+		{"check", "--format=sarif"},
+		{"check", "--format=github"},
 	}
 }
 
@@ -193,5 +198,31 @@ func TestConfigCommandAndErrors(t *testing.T) {
 	}
 	if code, _, errOut := run("render", dir); code != ExitError || !strings.Contains(errOut, `.fluxlint.yaml:2:1: unknown key "exclud"`) {
 		t.Errorf("unknown key: exit %d %q", code, errOut)
+	}
+}
+
+// SARIF from real repositories validates against the SARIF 2.1.0 schema,
+// with real regions.
+func TestCheckSARIFValidates(t *testing.T) {
+	sch, err := sarifschema.Compile("../../testdata/sarif/sarif-schema-2.1.0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, repo := range []string{"../../testdata/demo", filepath.Join(analyzerData, "suppression", "basic"), filepath.Join(analyzerData, "plaintext-secret", "generator")} {
+		out := filepath.Join(t.TempDir(), "out.sarif")
+		code, _, errOut := run("check", "--format=sarif", "--output="+out, repo)
+		if code == ExitError {
+			t.Fatalf("%s: %s", repo, errOut)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sarifschema.Validate(sch, b); err != nil {
+			t.Errorf("%s: %v", repo, err)
+		}
+		if !bytes.Contains(b, []byte(`"startLine"`)) || bytes.Contains(b, []byte(`"startLine": 0`)) {
+			t.Errorf("%s: no real regions in\n%s", repo, b)
+		}
 	}
 }
