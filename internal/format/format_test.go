@@ -10,9 +10,9 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/fluxlint/fluxlint/analyzers"
-	"github.com/fluxlint/fluxlint/internal/sarifschema"
 	"github.com/fluxlint/fluxlint/internal/load"
 	"github.com/fluxlint/fluxlint/internal/render"
+	"github.com/fluxlint/fluxlint/internal/sarifschema"
 )
 
 const schemaFile = "../../testdata/sarif/sarif-schema-2.1.0.json"

@@ -296,11 +296,11 @@ func (r *renderer) collect(t *tree, k *Kustomization, view *load.View, dirPath s
 	prov := newProvenance(view, dirPath)
 	sub := r.newSubstituter(t, k, m)
 	for _, res := range m.Resources() {
-		doc, generated, list := prov.locate(res)
+		doc, gen, list := prov.locate(res)
 		if !keepOrigin {
 			_ = res.SetOrigin(nil)
 		}
-		obj := &Object{Doc: doc, Generated: generated, AppliedBy: k}
+		obj := &Object{Doc: doc, Generated: gen.pos, GeneratorDoc: gen.doc, GeneratorPath: gen.path, AppliedBy: k}
 		if list != nil {
 			obj.At = list.KindPos()
 		}

@@ -31,17 +31,17 @@ func newProvenance(view *load.View, dirPath string) *provenance {
 // locate returns the source document of res, or the position of the
 // generator that made it; list is set when the resource is an item of a
 // List document.
-func (p *provenance) locate(res *resource.Resource) (doc *load.Doc, generated load.Pos, list *load.Doc) {
+func (p *provenance) locate(res *resource.Resource) (doc *load.Doc, gen generator, list *load.Doc) {
 	origin, err := res.GetOrigin()
 	if err != nil || origin == nil || origin.Repo != "" {
-		return nil, load.Pos{}, nil
+		return nil, generator{}, nil
 	}
 	if origin.ConfiguredIn != "" {
 		return nil, p.generatorPos(origin, res.GetName()), nil
 	}
 	f := p.file(origin.Path)
 	if f == nil {
-		return nil, load.Pos{}, nil
+		return nil, generator{}, nil
 	}
 	kind, name, group := res.GetKind(), res.GetName(), flux.Group(res.GetApiVersion())
 	var best *load.Doc
@@ -74,9 +74,17 @@ func (p *provenance) locate(res *resource.Resource) (doc *load.Doc, generated lo
 	}
 	if best != nil {
 		p.used[best] = true
-		return best, load.Pos{}, nil
+		return best, generator{}, nil
 	}
-	return nil, load.Pos{}, list
+	return nil, generator{}, list
+}
+
+// generator is the configMapGenerator or secretGenerator entry that made
+// an object.
+type generator struct {
+	pos  load.Pos
+	doc  *load.Doc
+	path []string
 }
 
 // file returns the repository file at a path relative to the build
@@ -92,14 +100,14 @@ func (p *provenance) file(rel string) *load.File {
 
 // generatorPos points at the name of the generator entry that made a
 // resource; its name is the entry's name with a prefix, a suffix and a hash.
-func (p *provenance) generatorPos(origin *resource.Origin, name string) load.Pos {
+func (p *provenance) generatorPos(origin *resource.Origin, name string) generator {
 	f := p.file(origin.ConfiguredIn)
 	if f == nil {
-		return load.Pos{}
+		return generator{}
 	}
 	docs := f.Docs()
 	if len(docs) == 0 || docs[0].Node == nil {
-		return load.Pos{File: f.Name(), Line: 1}
+		return generator{pos: load.Pos{File: f.Name(), Line: 1}}
 	}
 	d := docs[0]
 	field := ""
@@ -109,11 +117,11 @@ func (p *provenance) generatorPos(origin *resource.Origin, name string) load.Pos
 	case "SecretGenerator":
 		field = "secretGenerator"
 	default:
-		return d.Pos()
+		return generator{pos: d.Pos()}
 	}
 	seq := load.LookupNode(d.Node.YNode(), field)
 	if seq == nil {
-		return d.Pos()
+		return generator{pos: d.Pos()}
 	}
 	best, bestLen := -1, -1
 	for i, item := range seq.Content {
@@ -124,8 +132,9 @@ func (p *provenance) generatorPos(origin *resource.Origin, name string) load.Pos
 	}
 	if best < 0 {
 		pos, _ := d.KeyPos(field)
-		return pos
+		return generator{pos: pos}
 	}
-	pos, _ := d.Lookup(field, strconv.Itoa(best), "name")
-	return pos
+	path := []string{field, strconv.Itoa(best)}
+	pos, _ := d.Lookup(append(path, "name")...)
+	return generator{pos: pos, doc: d, path: path}
 }

@@ -29,8 +29,11 @@ type Object struct {
 	// object that kustomize generated or that fluxlint synthesised.
 	Doc *load.Doc
 	// Generated is the kustomization.yaml entry (configMapGenerator,
-	// secretGenerator) that generated the object, when it was generated.
-	Generated load.Pos
+	// secretGenerator) that generated the object, when it was generated;
+	// GeneratorDoc and GeneratorPath locate that entry in its document.
+	Generated     load.Pos
+	GeneratorDoc  *load.Doc
+	GeneratorPath []string
 	// Synthetic is set for objects that stand for what a tool creates
 	// outside Git (the AKS fluxConfiguration entry points); At says where
 	// they were configured.
