@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/fluxlint/fluxlint/internal/cli.Version=$(VERSION)
 CORPUS  ?= ../shared/corpus
 
-.PHONY: all build install test test-short bench demo fmt vet generate check-generated fuzz clean
+.PHONY: all build install test test-short bench demo fmt fmt-check vet generate check-generated fuzz clean
 
 all: build
 
@@ -18,7 +18,7 @@ install:
 # The test command: unit, fixture, golden and CLI tests, vet, and the
 # check that generated documentation is current. Corpus tests run when
 # $(CORPUS) exists and skip otherwise.
-test: vet
+test: vet fmt-check
 	FLUXLINT_CORPUS=$(abspath $(CORPUS)) $(GO) test -count=1 ./...
 
 test-short:
@@ -45,6 +45,9 @@ fmt:
 
 vet:
 	$(GO) vet ./...
+
+fmt-check:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo 'gofmt would change the files above: run make fmt'; exit 1)
 
 generate:
 	$(GO) run ./internal/docgen > docs/rules.md
