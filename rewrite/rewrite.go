@@ -41,6 +41,9 @@ type Edit struct {
 	Op   Op
 	// Value is the new scalar value of a Set.
 	Value string
+	// Raw writes Value as it is, unquoted, for values that are not
+	// strings: true, 3.
+	Raw bool
 	// After lists sibling keys, in order of preference, after which a
 	// missing field is added; when none exists, the field goes first in
 	// its mapping.
@@ -263,7 +266,7 @@ func (t *text) plan(d *load.Doc, e Edit) (*splice, error) {
 		if err != nil {
 			return nil, fail(load.Pos{File: docPos.File, Line: v.Line, Col: v.Column}, err.Error())
 		}
-		return &splice{start: start, end: end, text: quote(e.Value, v.Style), edit: e}, nil
+		return &splice{start: start, end: end, text: e.text(v.Style), edit: e}, nil
 	}
 	// A new field: after a preferred sibling, else first in the mapping.
 	line := ""
@@ -306,7 +309,7 @@ func (t *text) plan(d *load.Doc, e Edit) (*splice, error) {
 			}
 		}
 	}
-	line = strings.Repeat(" ", indent) + key + ": " + quote(e.Value, 0) + t.nl()
+	line = strings.Repeat(" ", indent) + key + ": " + e.text(0) + t.nl()
 	if at > 0 && at == len(t.data) && !bytes.HasSuffix(t.data, []byte("\n")) {
 		line = t.nl() + strings.TrimSuffix(line, t.nl())
 	}
@@ -406,6 +409,14 @@ func (t *text) scalarSpan(v *yaml.Node) (int, int, error) {
 		return 0, 0, errors.New("the value is an anchor")
 	}
 	return start, start + len(raw), nil
+}
+
+// text is the edit's value as YAML.
+func (e Edit) text(style yaml.Style) string {
+	if e.Raw {
+		return e.Value
+	}
+	return quote(e.Value, style)
 }
 
 // quote writes a value in the given style, or plainly when that reads

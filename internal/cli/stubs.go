@@ -1,3 +1,0 @@
-package cli
-
-func runMigrate(e *env, args []string) int { return ExitError }

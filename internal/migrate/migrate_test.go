@@ -1,0 +1,195 @@
+package migrate_test
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/fluxlint/fluxlint/internal/check"
+	"github.com/fluxlint/fluxlint/internal/migrate"
+	"github.com/fluxlint/fluxlint/internal/render"
+	"github.com/fluxlint/fluxlint/rewrite"
+)
+
+// TestGolden migrates every testdata/migrate/<case>/before tree (the
+// configuration namespace and entry points come from its .fluxlint.yaml)
+// and compares the result with <case>/after, byte for byte, file modes
+// included. A case may hold "step" (suspend or move) and "manual": one
+// regular expression per line, each of which must match one of the notes
+// of what is left to do by hand, and there must be no other note. A second
+// run on the result must change nothing.
+func TestGolden(t *testing.T) {
+	cases, err := filepath.Glob("../../testdata/migrate/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range cases {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			step := migrate.StepMove
+			if b, err := os.ReadFile(filepath.Join(dir, "step")); err == nil {
+				step = migrate.Step(strings.TrimSpace(string(b)))
+			}
+			repo := filepath.Join(t.TempDir(), "repo")
+			copyTree(t, filepath.Join(dir, "before"), repo)
+			// A file mode git does not record: the rewrite must keep it.
+			modeFile := firstYAML(t, repo)
+			if err := os.Chmod(modeFile, 0o600); err != nil {
+				t.Fatal(err)
+			}
+
+			plan := run(t, repo, step)
+			checkManual(t, dir, plan)
+			if err := plan.Write(); err != nil {
+				t.Fatal(err)
+			}
+			if info, err := os.Stat(modeFile); err != nil || info.Mode().Perm() != 0o600 {
+				t.Errorf("%s lost its mode: %v", modeFile, info.Mode())
+			}
+			compareTrees(t, filepath.Join(dir, "after"), repo)
+
+			again := run(t, repo, step)
+			if len(again.Changes) != 0 {
+				var b bytes.Buffer
+				again.Diff(&b)
+				t.Errorf("a second run changes files:\n%s", b.String())
+			}
+		})
+	}
+}
+
+func run(t *testing.T, repo string, step migrate.Step) *migrate.Plan {
+	t.Helper()
+	cfg, err := check.LoadConfig(repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := check.Merge(render.Options{Dir: repo}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := migrate.Run(migrate.Options{Render: opts, Step: step})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
+
+func checkManual(t *testing.T, dir string, plan *migrate.Plan) {
+	t.Helper()
+	var wants []*regexp.Regexp
+	if b, err := os.ReadFile(filepath.Join(dir, "manual")); err == nil {
+		for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+				wants = append(wants, regexp.MustCompile(l))
+			}
+		}
+	}
+	used := make([]bool, len(wants))
+	for _, n := range plan.Manual {
+		matched := false
+		for i, w := range wants {
+			if !used[i] && w.MatchString(n.String()) {
+				used[i], matched = true, true
+				break
+			}
+		}
+		if !matched {
+			t.Errorf("unexpected note: %s", n)
+		}
+	}
+	for i, w := range wants {
+		if !used[i] {
+			t.Errorf("no note matched %q", w)
+		}
+	}
+}
+
+func compareTrees(t *testing.T, want, got string) {
+	t.Helper()
+	wf, gf := files(t, want), files(t, got)
+	for _, p := range union(wf, gf) {
+		w, okw := wf[p]
+		g, okg := gf[p]
+		switch {
+		case !okw:
+			t.Errorf("%s: not expected", p)
+		case !okg:
+			t.Errorf("%s: missing", p)
+		case !bytes.Equal(w, g):
+			t.Errorf("%s differs from after/%s:\n%s", p, p, rewrite.Diff(p, w, g))
+		}
+	}
+}
+
+func files(t *testing.T, root string) map[string][]byte {
+	out := map[string][]byte{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(root, p)
+		out[filepath.ToSlash(rel)] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func union(a, b map[string][]byte) []string {
+	var out []string
+	for k := range a {
+		out = append(out, k)
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func firstYAML(t *testing.T, root string) string {
+	var first string
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if first == "" && err == nil && !d.IsDir() && strings.HasSuffix(p, ".yaml") && !strings.HasPrefix(d.Name(), ".") {
+			first = p
+		}
+		return err
+	})
+	if first == "" {
+		t.Fatal("no YAML file")
+	}
+	return first
+}
+
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		dst := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, b, 0o644)
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal(err)
+	}
+}
