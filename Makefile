@@ -33,6 +33,9 @@ demo: build
 	@echo
 	@echo '$$ fluxlint check testdata/demo'
 	@$(BIN) check testdata/demo; echo "(exit code $$?)"
+	@echo
+	@echo '$$ fluxlint migrate testdata/demo   (prints the diff; -w would write it)'
+	@$(BIN) migrate testdata/demo 2>&1
 
 # Benchmarks: renders the corpus repositories and a generated repository of
 # 1,000 Kustomizations; compares with the flux CLI when it is on PATH.
