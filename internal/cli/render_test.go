@@ -99,30 +99,7 @@ func prepareRepo(t *testing.T, dir string) string {
 	return filepath.Join(tmp, "repo")
 }
 
-func copyTree(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			if os.IsNotExist(err) && p == from {
-				return filepath.SkipDir
-			}
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		dst := filepath.Join(to, rel)
-		if info.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst, b, info.Mode().Perm())
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
+func copyTree(t *testing.T, from, to string) { fixture.CopyTree(t, from, to) }
 
 func readArgs(t *testing.T, dir string) []string {
 	b, err := os.ReadFile(filepath.Join(dir, "args"))

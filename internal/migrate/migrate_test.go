@@ -2,7 +2,6 @@ package migrate_test
 
 import (
 	"bytes"
-	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/fluxlint/fluxlint/internal/check"
+	"github.com/fluxlint/fluxlint/internal/fixture"
 	"github.com/fluxlint/fluxlint/internal/migrate"
 	"github.com/fluxlint/fluxlint/internal/render"
 	"github.com/fluxlint/fluxlint/rewrite"
@@ -172,24 +172,4 @@ func firstYAML(t *testing.T, root string) string {
 	return first
 }
 
-func copyTree(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		dst := filepath.Join(to, rel)
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst, b, 0o644)
-	})
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		t.Fatal(err)
-	}
-}
+func copyTree(t *testing.T, from, to string) { fixture.CopyTree(t, from, to) }

@@ -66,20 +66,7 @@ func (l *Layout) Chain(file string) []*KDir {
 	if !ok {
 		return nil
 	}
-	var out []*KDir
-	for seen := map[string]bool{}; !seen[dir]; {
-		seen[dir] = true
-		kd := l.Dirs[dir]
-		if kd == nil {
-			break
-		}
-		out = append(out, kd)
-		if kd.Parent == "" {
-			break
-		}
-		dir = kd.Parent
-	}
-	return out
+	return l.ChainFromDir(dir)
 }
 
 // ChainFromDir lists the kustomizations from the one in dir up to the root.
