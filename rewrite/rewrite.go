@@ -83,8 +83,8 @@ func Apply(name string, data []byte, edits []Edit) ([]byte, error) {
 	if len(edits) == 0 {
 		return data, nil
 	}
-	if bytes.Contains(bytes.ReplaceAll(data, []byte("\r\n"), nil), []byte("\r")) {
-		return nil, &Error{Pos: load.Pos{File: name}, Edit: edits[0], Msg: "the file uses bare carriage returns as line breaks"}
+	if bytes.Contains(bytes.ReplaceAll(data, []byte("\r\n"), nil), []byte("\r")) || bytes.ContainsAny(data, "\u0085\u2028\u2029") {
+		return nil, &Error{Pos: load.Pos{File: name}, Edit: edits[0], Msg: "the file uses line breaks other than \\n and \\r\\n"}
 	}
 	f := load.ParseBytes(name, data)
 	t := newText(data)

@@ -192,8 +192,8 @@ func splitDocuments(data []byte) []chunk {
 }
 
 // nextLine returns the offset just past the line break that ends the line
-// starting at off. Line breaks are counted as YAML counts them: "\n",
-// "\r\n" and a lone "\r".
+// starting at off. Line breaks are counted as the YAML parser counts them:
+// "\n", "\r\n", a lone "\r", and the Unicode breaks NEL, LS and PS.
 func nextLine(data []byte, off int) int {
 	for i := off; i < len(data); i++ {
 		switch data[i] {
@@ -204,14 +204,34 @@ func nextLine(data []byte, off int) int {
 				return i + 2
 			}
 			return i + 1
+		case 0xC2: // NEL, U+0085
+			if i+1 < len(data) && data[i+1] == 0x85 {
+				return i + 2
+			}
+		case 0xE2: // LS and PS, U+2028 and U+2029
+			if i+2 < len(data) && data[i+1] == 0x80 && (data[i+2] == 0xA8 || data[i+2] == 0xA9) {
+				return i + 3
+			}
 		}
 	}
 	return len(data)
 }
 
+// utf16 reports whether data starts with a UTF-16 byte order mark. The
+// YAML parser would read such a file, but none of its positions would be
+// byte positions of the file.
+func utf16(data []byte) bool {
+	return bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || bytes.HasPrefix(data, []byte{0xFF, 0xFE})
+}
+
 // parseDocuments parses every document of the file's data. Documents without any
 // content (only comments or blank lines) are dropped.
 func parseDocuments(f *File) {
+	if utf16(f.data) {
+		f.docs = []*Doc{{File: f, StartLine: 1, EndLine: 1, End: len(f.data), ErrLine: 1,
+			Err: errors.New("the file is UTF-16 encoded; fluxlint reads YAML in UTF-8")}}
+		return
+	}
 	for _, c := range splitDocuments(f.data) {
 		d := &Doc{File: f, Start: c.start, End: c.end, StartLine: c.line, EndLine: c.line + c.lines - 1}
 		if d.EndLine < d.StartLine {

@@ -1,7 +1,6 @@
 package load
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
@@ -201,15 +200,12 @@ func (f *File) AbsPath() string { return filepath.Join(f.repo.Root, filepath.Fro
 // Line returns the text of the 1-based line n, without its line break.
 func (f *File) Line(n int) string {
 	data, _ := f.Data()
+	off := 0
 	for i := 1; i < n; i++ {
-		j := bytes.IndexByte(data, '\n')
-		if j < 0 {
+		if off = nextLine(data, off); off >= len(data) {
 			return ""
 		}
-		data = data[j+1:]
 	}
-	if j := bytes.IndexByte(data, '\n'); j >= 0 {
-		data = data[:j]
-	}
-	return strings.TrimRight(string(data), "\r")
+	end := nextLine(data, off)
+	return strings.TrimRight(string(data[off:end]), "\r\n\u0085\u2028\u2029")
 }
