@@ -4,7 +4,6 @@ import (
 	"strconv"
 
 	"github.com/fluxlint/fluxlint/internal/flux"
-	"github.com/fluxlint/fluxlint/internal/render"
 )
 
 // DependencyNotFound reports dependsOn entries that name nothing the
@@ -15,38 +14,19 @@ var DependencyNotFound = &Analyzer{
 	Severity: Warning,
 	Doc: "A Flux Kustomization (or HelmRelease) waits for every object in its `dependsOn` to be ready. If\n" +
 		"none by that name exists, it waits forever with `dependency ... not found`. The name is looked\n" +
-		"up among the objects rendered from the same entry point (from any AKS entry point of the\n" +
-		"configuration); `namespace` defaults to the object's own.\n\n" +
+		"up among all the objects rendered from the repository; `namespace` defaults to the object's own.\n\n" +
 		"Bad:\n\n```yaml\nspec:\n  dependsOn:\n    - name: infra-controlers   # typo\n```",
 	Run: runDependencyNotFound,
 }
 
 func runDependencyNotFound(p *Pass) {
-	// What each entry point's tree defines, by kind and namespace/name.
-	// The AKS entries of one fluxConfiguration share one cluster; roots found
-	// in the repository may stand for different clusters, so each has its
-	// own tree.
-	defined := map[*render.Kustomization]map[string]bool{}
-	treeOf := func(o *render.Object) *render.Kustomization {
-		if !p.Result.AutoDetected {
-			return nil
-		}
-		if o.AppliedBy != nil {
-			return o.AppliedBy.Root()
-		}
-		for _, r := range p.Result.Roots {
-			if r.Object == o {
-				return r
-			}
-		}
-		return nil
-	}
+	// What the repository defines, by kind and namespace/name. The entry
+	// points of one cluster are often rendered as separate trees (a
+	// placeholder gotk-sync.yaml, AKS entries), so the lookup spans them
+	// all: a dependency that some tree defines is not reported.
+	defined := map[string]bool{}
 	for _, o := range p.Objects() {
-		t := treeOf(o)
-		if defined[t] == nil {
-			defined[t] = map[string]bool{}
-		}
-		defined[t][o.Kind+" "+o.Namespace+"/"+o.Name] = true
+		defined[o.Kind+" "+o.Namespace+"/"+o.Name] = true
 	}
 	for _, o := range p.Objects() {
 		if !flux.IsKustomization(o.APIVersion, o.Kind) && !flux.IsHelmRelease(o.APIVersion, o.Kind) {
@@ -56,7 +36,6 @@ func runDependencyNotFound(p *Pass) {
 		if list == nil {
 			continue
 		}
-		t := treeOf(o)
 		for i := range list.Content {
 			idx := strconv.Itoa(i)
 			name := o.String("spec", "dependsOn", idx, "name")
@@ -64,7 +43,7 @@ func runDependencyNotFound(p *Pass) {
 			if ns == "" {
 				ns = o.Namespace
 			}
-			if name == "" || defined[t][o.Kind+" "+ns+"/"+name] {
+			if name == "" || defined[o.Kind+" "+ns+"/"+name] {
 				continue
 			}
 			p.ReportValue(o, []string{"spec", "dependsOn", idx, "name"},
