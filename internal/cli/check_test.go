@@ -226,3 +226,32 @@ func TestCheckSARIFValidates(t *testing.T) {
 		}
 	}
 }
+
+func TestStrictSubstituteFlag(t *testing.T) {
+	repo := "../../testdata/render/substitute/repo"
+	if code, _, errOut := run("render", repo); code != ExitError || !strings.Contains(errOut, "${UNDEFINED_VAR} is not set") {
+		t.Errorf("strict by default: exit %d %q", code, errOut)
+	}
+	if code, out, errOut := run("render", "--strict-substitute=false", repo); code != ExitOK || strings.Contains(errOut, "UNDEFINED_VAR") || !strings.Contains(out, "missing: null") {
+		t.Errorf("--strict-substitute=false: exit %d %q", code, errOut)
+	}
+}
+
+// The configuration's rules and exclude patterns change what is reported.
+func TestConfigRulesAndExclusions(t *testing.T) {
+	repo := filepath.Join(t.TempDir(), "repo")
+	copyTree(t, filepath.Join(analyzerData, "prune", "basic"), repo)
+	_, out, _ := run("check", "--fail-on=none", repo)
+	if !strings.Contains(out, "warning: Kustomization flux-system/no-prune has prune: false") || !strings.Contains(out, "[prune]") {
+		t.Fatalf("before configuring:\n%s", out)
+	}
+	cfg := "rules:\n  prune: info\n  health-checks: off\nexclude:\n  - clusters/other/**\n"
+	os.WriteFile(filepath.Join(repo, ".fluxlint.yaml"), []byte(cfg), 0o644)
+	if code, out, _ := run("check", repo); code != ExitOK || !strings.Contains(out, "info: Kustomization flux-system/no-prune has prune: false") || !strings.Contains(out, "info: Kustomization flux-system/missing-prune") {
+		t.Errorf("prune at info severity: exit %d\n%s", code, out)
+	}
+	os.WriteFile(filepath.Join(repo, ".fluxlint.yaml"), []byte("exclude:\n  - clusters/test/apps.yaml\n"), 0o644)
+	if code, out, _ := run("check", "--fail-on=info", repo); code != ExitOK || out != "" {
+		t.Errorf("excluded file: exit %d\n%s", code, out)
+	}
+}

@@ -34,6 +34,7 @@ func TestRenderFixtures(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			code := Main(append(args, repo), &stdout, &stderr)
 			golden(t, filepath.Join(dir, "render.golden"), stdout.Bytes())
+			noOutsideValue(t, stdout.String()+stderr.String())
 
 			stdout.Reset()
 			stderr.Reset()
@@ -47,6 +48,7 @@ func TestRenderFixtures(t *testing.T) {
 					Severity           string
 				}
 			}
+			noOutsideValue(t, stdout.String()+stderr.String())
 			if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
 				t.Fatalf("json output: %v\n%s\n%s", err, stdout.String(), stderr.String())
 			}
@@ -68,6 +70,15 @@ func TestRenderFixtures(t *testing.T) {
 				t.Errorf("exit code %d, want %d (%d error problems)", code, want, errors)
 			}
 		})
+	}
+}
+
+// noOutsideValue fails when an output holds the value of the Secret that
+// the symlink case keeps outside the repository.
+func noOutsideValue(t *testing.T, out string) {
+	t.Helper()
+	if strings.Contains(out, "OUTSIDE-THE-REPOSITORY-VALUE") {
+		t.Error("the output holds a value read from outside the repository")
 	}
 }
 
