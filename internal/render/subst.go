@@ -131,8 +131,8 @@ var strictVar = regexp.MustCompile(`variable not set \(strict mode\): "([^"]*)"`
 // resource is then substituted as Flux does without strict mode, so the rest
 // of the output stays useful.
 func (s *substituter) apply(res *resource.Resource, obj *Object) *yaml.RNode {
-	if !hasDollar(res.RNode.YNode()) {
-		// Nothing to substitute, and no "$$" to collapse: Flux's round trip
+	if !substitutable(res.RNode.YNode()) {
+		// No "${" to substitute and no "$$" to collapse: Flux's round trip
 		// through JSON would only reorder the keys. What reaches the cluster
 		// is the same either way, since applying goes through JSON too.
 		return &res.RNode
@@ -288,15 +288,18 @@ func normalizeNumbers(n *yaml.Node) {
 	}
 }
 
-// hasDollar reports whether a "$" occurs anywhere in a node's text,
-// comments included (substitution runs on the YAML text, comments and all).
-func hasDollar(n *yaml.Node) bool {
-	if strings.IndexByte(n.Value, '$') >= 0 || strings.IndexByte(n.HeadComment, '$') >= 0 ||
-		strings.IndexByte(n.LineComment, '$') >= 0 || strings.IndexByte(n.FootComment, '$') >= 0 {
-		return true
+// substitutable reports whether envsubst could change a node's text,
+// comments included (substitution runs on the YAML text, comments and
+// all): only "${" starts an expression and only "$$" is an escape, and
+// neither can span two scalars of the serialised text.
+func substitutable(n *yaml.Node) bool {
+	for _, s := range []string{n.Value, n.HeadComment, n.LineComment, n.FootComment} {
+		if i := strings.IndexByte(s, '$'); i >= 0 && (strings.Contains(s[i:], "${") || strings.Contains(s[i:], "$$")) {
+			return true
+		}
 	}
 	for _, c := range n.Content {
-		if hasDollar(c) {
+		if substitutable(c) {
 			return true
 		}
 	}
