@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/fluxlint/fluxlint/internal/fixture"
 	"github.com/fluxlint/fluxlint/internal/synth"
 )
 
@@ -51,7 +51,7 @@ func main() {
 		report("fluxlint check onedr0p__home-ops", measure(*runs, onedr0p, bin, "check", "--fail-on=none", "."))
 		if flux, err := exec.LookPath("flux"); err == nil {
 			work := filepath.Join(tmp, "onedr0p")
-			check(copyTree(onedr0p, work))
+			check(fixture.Copy(onedr0p, work))
 			theirs := measure(3, work, flux, "build", "ks", "cluster-apps", "--path", "kubernetes/apps",
 				"--kustomization-file", "kubernetes/flux/cluster/ks.yaml", "--dry-run", "--recursive",
 				"--local-sources", "GitRepository/flux-system/flux-system=.")
@@ -97,27 +97,6 @@ func measure(n int, dir, bin string, args ...string) result {
 
 func report(what string, r result) {
 	fmt.Printf("%-44s %10s %8.1fMB %5d\n", what, r.median.Round(time.Millisecond), float64(r.maxRSS)/1024, r.runs)
-}
-
-func copyTree(from, to string) error {
-	return filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		dst := filepath.Join(to, rel)
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst, b, 0o644)
-	})
 }
 
 func check(err error) {

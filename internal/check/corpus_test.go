@@ -1,11 +1,11 @@
 package check_test
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/fluxlint/fluxlint/internal/check"
+	"github.com/fluxlint/fluxlint/internal/fixture"
 	"github.com/fluxlint/fluxlint/internal/render"
 )
 
@@ -17,13 +17,7 @@ import (
 // flux-system, bjw-s's three Kustomizations without prune, and no
 // SOPS-encrypted Secret taken for plaintext anywhere.
 func TestCorpusFindings(t *testing.T) {
-	corpus := os.Getenv("FLUXLINT_CORPUS")
-	if corpus == "" {
-		corpus = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
-	if _, err := os.Stat(corpus); err != nil {
-		t.Skipf("corpus not found at %s", corpus)
-	}
+	corpus := fixture.CorpusDir(t, 2)
 	for _, c := range []struct {
 		repo string
 		want map[string]int // rule -> findings on objects of a kind ("" = any kind)

@@ -1,12 +1,12 @@
 package migrate_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/fluxlint/fluxlint/analyzers"
+	"github.com/fluxlint/fluxlint/internal/fixture"
 	"github.com/fluxlint/fluxlint/internal/migrate"
 	"github.com/fluxlint/fluxlint/internal/render"
 )
@@ -17,10 +17,6 @@ import (
 // to a person), every HelmRelease keeps its release identity (the plan
 // checks it, and Identities shows it), and a second run changes nothing.
 func TestCorpusMigration(t *testing.T) {
-	corpus := os.Getenv("FLUXLINT_CORPUS")
-	if corpus == "" {
-		corpus = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
 	for _, c := range []struct {
 		repo          string
 		moved, manual int // HelmReleases moved, notes left to a person
@@ -29,10 +25,7 @@ func TestCorpusMigration(t *testing.T) {
 		{"onedr0p__home-ops", 65, 0},
 	} {
 		t.Run(c.repo, func(t *testing.T) {
-			src := filepath.Join(corpus, c.repo)
-			if _, err := os.Stat(src); err != nil {
-				t.Skipf("corpus not found at %s", corpus)
-			}
+			src := filepath.Join(fixture.CorpusDir(t, 2), c.repo)
 			repo := filepath.Join(t.TempDir(), c.repo)
 			copyTree(t, src, repo)
 			opts := render.Options{Dir: repo, ConfigNamespace: "flux-system"}

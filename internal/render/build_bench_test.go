@@ -1,12 +1,12 @@
 package render
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
 	fluxkustomize "github.com/fluxcd/pkg/kustomize"
 	securefs "github.com/fluxcd/pkg/kustomize/filesys"
+	"github.com/fluxlint/fluxlint/internal/fixture"
 	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 )
@@ -18,14 +18,7 @@ import (
 const benchApp = "onedr0p__home-ops/kubernetes/apps/o11y/kube-prometheus-stack/app"
 
 func benchBuildDir(b *testing.B) string {
-	dir := os.Getenv("FLUXLINT_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
-	dir = filepath.Join(dir, benchApp)
-	if _, err := os.Stat(dir); err != nil {
-		b.Skip("corpus not found")
-	}
+	dir := filepath.Join(fixture.CorpusDir(b, 2), benchApp)
 	abs, _ := filepath.Abs(dir)
 	abs, _ = filepath.EvalSymlinks(abs)
 	return abs

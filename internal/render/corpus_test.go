@@ -13,21 +13,11 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/fluxlint/fluxlint/internal/fixture"
 	"github.com/fluxlint/fluxlint/internal/render"
 )
 
-// corpusDir returns ../shared/corpus (or $FLUXLINT_CORPUS), skipping the
-// test when it is not there.
-func corpusDir(t testing.TB) string {
-	dir := os.Getenv("FLUXLINT_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpus")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus not found at %s", dir)
-	}
-	return dir
-}
+func corpusDir(t testing.TB) string { return fixture.CorpusDir(t, 2) }
 
 type objKey struct{ apiVersion, kind, namespace, name string }
 
