@@ -13,6 +13,7 @@ var All = []*Analyzer{
 	SOPSWithoutDecryption,
 	RemovedAPI,
 	DependencyNotFound,
+	ReleaseName,
 	// What kept the repository from rendering.
 	YAMLSyntax,
 	PathNotFound,

@@ -42,3 +42,7 @@ func TestDependencyNotFound(t *testing.T) {
 func TestSuppression(t *testing.T) {
 	analyzertest.Run(t, analyzertest.TestData("suppression"), analyzers.Suppression, analyzers.Prune, analyzers.HealthChecks)
 }
+
+func TestReleaseName(t *testing.T) {
+	analyzertest.Run(t, analyzertest.TestData("release-name"), analyzers.ReleaseName)
+}
