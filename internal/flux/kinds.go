@@ -44,11 +44,6 @@ func Group(apiVersion string) string {
 	return ""
 }
 
-// Version returns the version part of an apiVersion.
-func Version(apiVersion string) string {
-	return apiVersion[strings.LastIndexByte(apiVersion, '/')+1:]
-}
-
 // IsKustomization reports whether apiVersion/kind is a Flux Kustomization (as
 // opposed to kustomize's own kustomize.config.k8s.io Kustomization).
 func IsKustomization(apiVersion, kind string) bool {
@@ -85,9 +80,6 @@ func IsFlux(apiVersion string) bool {
 
 // IsSecret reports whether apiVersion/kind is a core v1 Secret.
 func IsSecret(apiVersion, kind string) bool { return apiVersion == "v1" && kind == "Secret" }
-
-// IsConfigMap reports whether apiVersion/kind is a core v1 ConfigMap.
-func IsConfigMap(apiVersion, kind string) bool { return apiVersion == "v1" && kind == "ConfigMap" }
 
 // Ref names a Flux object the way "flux build --local-sources" keys do:
 // Kind/namespace/name.

@@ -532,17 +532,11 @@ func (ps *pass) namespaces() {
 // innerSetter is the kustomization inside s that would set o's namespace
 // once s no longer does.
 func innerSetter(s setter, o *render.Object) *render.KDir {
-	var inner []*render.KDir
-	for _, kd := range setterOf(o).inner {
-		inner = append(inner, kd)
-	}
-	if s.key != setterOf(o).key {
+	own := setterOf(o)
+	if own.key != s.key || len(own.inner) == 0 {
 		return nil
 	}
-	if len(inner) == 0 {
-		return nil
-	}
-	return inner[len(inner)-1]
+	return own.inner[len(own.inner)-1]
 }
 
 // setOwn writes an object's namespace in its own file, or on the

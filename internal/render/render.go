@@ -3,7 +3,6 @@ package render
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"runtime"
@@ -71,9 +70,6 @@ func (r *Result) Kustomizations() []*Kustomization {
 	}
 	return out
 }
-
-// OK reports whether everything rendered.
-func (r *Result) OK() bool { return len(r.Problems) == 0 }
 
 type renderer struct {
 	opts      Options
@@ -425,9 +421,4 @@ func dedupeProblems(ps []Problem) []Problem {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Pos.Less(out[j].Pos) })
 	return out
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
 }
