@@ -5,6 +5,9 @@ import (
 	"encoding/hex"
 
 	"helm.sh/helm/v3/pkg/chartutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/fluxlint/fluxlint/internal/load"
 )
 
 // ReleaseIdentity is what identifies a Helm release to helm-controller: its
@@ -62,3 +65,15 @@ func ShortenReleaseName(name string) string {
 
 // ValidReleaseName reports whether Helm accepts name as a release name.
 func ValidReleaseName(name string) error { return chartutil.ValidateReleaseName(name) }
+
+// HelmReleaseFieldsOf reads the identity fields of a HelmRelease object.
+func HelmReleaseFieldsOf(obj *yaml.Node) HelmReleaseFields {
+	get := func(path ...string) string { return load.Scalar(load.LookupNode(obj, path...)) }
+	return HelmReleaseFields{
+		Namespace:        get("metadata", "namespace"),
+		Name:             get("metadata", "name"),
+		ReleaseName:      get("spec", "releaseName"),
+		TargetNamespace:  get("spec", "targetNamespace"),
+		StorageNamespace: get("spec", "storageNamespace"),
+	}
+}
