@@ -1,8 +1,10 @@
 package analyzers
 
+import "github.com/fluxlint/fluxlint/internal/analysis"
+
 // All lists every rule, in the order "fluxlint rules" prints them. A new
 // rule is added here; nothing registers itself.
-var All = []*Analyzer{
+var All = []*analysis.Analyzer{
 	// Multi-tenancy.
 	CrossNamespaceRef,
 	ConfigNamespace,

@@ -1,48 +1,41 @@
 package analyzers_test
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/fluxlint/fluxlint/analyzers"
-	"github.com/fluxlint/fluxlint/analyzers/analyzertest"
+	"github.com/fluxlint/fluxlint/internal/analysis"
+	"github.com/fluxlint/fluxlint/internal/analysis/analysistest"
 )
 
-func TestCrossNamespaceRef(t *testing.T) {
-	analyzertest.Run(t, analyzertest.TestData("cross-namespace-ref"), analyzers.CrossNamespaceRef)
+// TestFixtures runs every case of testdata/analyzers/<rule>/<case>/.
+func TestFixtures(t *testing.T) {
+	analysistest.RunAll(t, filepath.Join("..", "testdata", "analyzers"), analyzers.All)
 }
 
-func TestConfigNamespace(t *testing.T) {
-	analyzertest.Run(t, analyzertest.TestData("config-namespace"), analyzers.ConfigNamespace)
+func TestRulesAreWellFormed(t *testing.T) {
+	if err := analysis.Validate(analyzers.All); err != nil {
+		t.Fatal(err)
+	}
 }
 
-func TestPrune(t *testing.T) {
-	analyzertest.Run(t, analyzertest.TestData("prune"), analyzers.Prune)
-}
-
-func TestHealthChecks(t *testing.T) {
-	analyzertest.Run(t, analyzertest.TestData("health-checks"), analyzers.HealthChecks)
-}
-
-func TestPlaintextSecret(t *testing.T) {
-	analyzertest.Run(t, analyzertest.TestData("plaintext-secret"), analyzers.PlaintextSecret)
-}
-
-func TestSOPSWithoutDecryption(t *testing.T) {
-	analyzertest.Run(t, analyzertest.TestData("sops-without-decryption"), analyzers.SOPSWithoutDecryption)
-}
-
-func TestRemovedAPI(t *testing.T) {
-	analyzertest.Run(t, analyzertest.TestData("removed-api"), analyzers.RemovedAPI)
-}
-
-func TestDependencyNotFound(t *testing.T) {
-	analyzertest.Run(t, analyzertest.TestData("dependency-not-found"), analyzers.DependencyNotFound)
-}
-
-func TestSuppression(t *testing.T) {
-	analyzertest.Run(t, analyzertest.TestData("suppression"), analyzers.Suppression, analyzers.Prune, analyzers.HealthChecks)
-}
-
-func TestReleaseName(t *testing.T) {
-	analyzertest.Run(t, analyzertest.TestData("release-name"), analyzers.ReleaseName)
+// Every rule has its documentation beside it, and every documentation file
+// belongs to a rule.
+func TestEveryRuleHasItsFiles(t *testing.T) {
+	mds, _ := filepath.Glob("*.md")
+	for _, md := range mds {
+		if analysis.ByName(analyzers.All, strings.TrimSuffix(md, ".md")) == nil {
+			t.Errorf("%s documents no rule of All", md)
+		}
+	}
+	for _, a := range analyzers.All {
+		for _, f := range []string{a.Name + ".go", a.Name + ".md"} {
+			if _, err := os.Stat(f); err != nil {
+				t.Errorf("rule %s: %v", a.Name, err)
+			}
+		}
+	}
 }

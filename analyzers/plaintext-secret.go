@@ -6,6 +6,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/fluxlint/fluxlint/internal/analysis"
 	"github.com/fluxlint/fluxlint/internal/flux"
 	"github.com/fluxlint/fluxlint/internal/load"
 	"github.com/fluxlint/fluxlint/internal/render"
@@ -13,25 +14,14 @@ import (
 
 // PlaintextSecret reports Secrets whose values are stored in Git in plain
 // text.
-var PlaintextSecret = &Analyzer{
+var PlaintextSecret = &analysis.Analyzer{
 	Name:     "plaintext-secret",
-	Summary:  "a Secret is stored in Git unencrypted",
-	Severity: Error,
-	Doc: "Anyone who can read the repository can read a plain Kubernetes Secret in it (base64 is an\n" +
-		"encoding, not encryption), and the value stays in Git's history after it is removed.\n\n" +
-		"The rule looks at every v1 Secret a Kustomization applies, including those a secretGenerator\n" +
-		"builds from literals, env files or files. A value is fine when it is SOPS-encrypted (`ENC[...]`,\n" +
-		"or a whole file with `sops` metadata, or a generator input that is a SOPS file), empty, or a\n" +
-		"template: a value that contains a `${VAR}` reference gets its secret part from postBuild\n" +
-		"substitution, not from Git. The finding names the keys; fluxlint never prints a secret value.\n\n" +
-		"Bad:\n\n```yaml\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2\n```\n\n" +
-		"Good: encrypt with `sops --encrypt --encrypted-regex '^(data|stringData)$' --in-place secret.yaml`\n" +
-		"and set `spec.decryption.provider: sops` on the Kustomization, or let an ExternalSecret or a\n" +
-		"SealedSecret create the Secret in the cluster.",
-	Run: runPlaintextSecret,
+	Doc:      doc("plaintext-secret"),
+	Severity: analysis.Error,
+	Run:      runPlaintextSecret,
 }
 
-func runPlaintextSecret(p *Pass) {
+func runPlaintextSecret(p *analysis.Pass) {
 	for _, o := range p.Objects() {
 		if !flux.IsSecret(o.APIVersion, o.Kind) || o.Synthetic {
 			continue

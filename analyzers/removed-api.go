@@ -1,6 +1,9 @@
 package analyzers
 
-import "github.com/fluxlint/fluxlint/internal/flux"
+import (
+	"github.com/fluxlint/fluxlint/internal/analysis"
+	"github.com/fluxlint/fluxlint/internal/flux"
+)
 
 // removedAPI is a Flux API version that Flux no longer serves.
 type removedAPI struct {
@@ -34,22 +37,14 @@ func notificationAPI(kind string) string {
 
 // RemovedAPI reports Flux objects written in an API version Flux has
 // removed.
-var RemovedAPI = &Analyzer{
+var RemovedAPI = &analysis.Analyzer{
 	Name:     "removed-api",
-	Summary:  "a Flux object uses an API version that Flux 2.9 no longer serves",
-	Severity: Error,
-	Doc: "Flux 2.7 removed the v1beta1 APIs (and helm v2beta1), Flux 2.8 the source, kustomize and helm\n" +
-		"v1beta2/v2beta2 APIs, Flux 2.9 the image and notification v1beta2 APIs. Once the CRDs are\n" +
-		"upgraded the API server refuses objects in those versions, and the Kustomization that applies\n" +
-		"them fails. Fields that only existed in the old versions (for example\n" +
-		"`patchesStrategicMerge` on a Kustomization) are gone too.\n\n" +
-		"Bad:\n\n```yaml\napiVersion: helm.toolkit.fluxcd.io/v2beta1\nkind: HelmRelease\n```\n\n" +
-		"Good:\n\n```yaml\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\n```\n\n" +
-		"`flux migrate -f . ` rewrites the apiVersion lines.",
-	Run: runRemovedAPI,
+	Doc:      doc("removed-api"),
+	Severity: analysis.Error,
+	Run:      runRemovedAPI,
 }
 
-func runRemovedAPI(p *Pass) {
+func runRemovedAPI(p *analysis.Pass) {
 	for _, o := range p.Objects() {
 		r, ok := removedAPIs[o.APIVersion]
 		if !ok {

@@ -5,6 +5,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/fluxlint/fluxlint/internal/analysis"
 	"github.com/fluxlint/fluxlint/internal/flux"
 )
 
@@ -12,22 +13,14 @@ const decryptAnnotation = "kustomize.toolkit.fluxcd.io/decrypt"
 
 // SOPSWithoutDecryption reports SOPS-encrypted objects that a Kustomization
 // without spec.decryption applies.
-var SOPSWithoutDecryption = &Analyzer{
+var SOPSWithoutDecryption = &analysis.Analyzer{
 	Name:     "sops-without-decryption",
-	Summary:  "a SOPS-encrypted object is applied by a Flux Kustomization that does not decrypt",
-	Severity: Error,
-	Doc: "kustomize-controller decrypts only for a Kustomization with `spec.decryption.provider: sops`.\n" +
-		"Without it, a v1 Secret that carries SOPS metadata is refused (`is SOPS encrypted, configuring\n" +
-		"decryption is required`), and anything else encrypted (a Secret generated from an encrypted\n" +
-		"file, an encrypted ConfigMap) is applied as ciphertext.\n\n" +
-		"Bad:\n\n```yaml\nkind: Kustomization\nspec:\n  path: ./apps   # holds secret.sops.yaml\n```\n\n" +
-		"Good:\n\n```yaml\nkind: Kustomization\nspec:\n  path: ./apps\n  decryption:\n    provider: sops\n" +
-		"    secretRef:\n      name: sops-age\n```\n\n" +
-		"An object annotated `kustomize.toolkit.fluxcd.io/decrypt: disabled` is left alone.",
-	Run: runSOPSWithoutDecryption,
+	Doc:      doc("sops-without-decryption"),
+	Severity: analysis.Error,
+	Run:      runSOPSWithoutDecryption,
 }
 
-func runSOPSWithoutDecryption(p *Pass) {
+func runSOPSWithoutDecryption(p *analysis.Pass) {
 	for _, o := range p.Objects() {
 		k := o.AppliedBy
 		if k == nil || k.Spec.Decryption != nil {

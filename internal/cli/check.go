@@ -7,10 +7,11 @@ import (
 	"os"
 
 	"github.com/fluxlint/fluxlint/analyzers"
+	"github.com/fluxlint/fluxlint/internal/analysis"
 	"github.com/fluxlint/fluxlint/internal/changes"
-	"github.com/fluxlint/fluxlint/internal/check"
 	"github.com/fluxlint/fluxlint/internal/config"
 	"github.com/fluxlint/fluxlint/internal/format"
+	"github.com/fluxlint/fluxlint/internal/lint"
 )
 
 func runCheck(e *env, args []string) int {
@@ -26,7 +27,7 @@ func runCheck(e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	fail, err := analyzers.ParseSeverity(*failOn)
+	fail, err := analysis.ParseSeverity(*failOn)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "fluxlint check: --fail-on: %v\n", err)
 		return ExitError
@@ -46,24 +47,27 @@ func runCheck(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "fluxlint check: %v\n", err)
 		return ExitError
 	}
-	copts := check.Options{Render: opts, Config: cfg}
+	copts := lint.Options{Render: opts, Config: cfg, Suite: analyzers.All}
 	switch {
 	case *newFrom != "" && *staged:
 		fmt.Fprintln(e.stderr, "fluxlint check: --new-from-rev and --staged do not go together")
 		return ExitError
 	case *newFrom != "":
-		if copts.Changed, err = changes.Since(dir, *newFrom); err != nil {
+		paths, err := changes.Since(dir, *newFrom)
+		if err != nil {
 			fmt.Fprintf(e.stderr, "fluxlint check: --new-from-rev: %v\n", err)
 			return ExitError
 		}
-		copts.RenderProblemsToo = true
+		copts.Filters = append(copts.Filters, lint.ChangedFiles{Paths: paths, RenderProblemsToo: true})
 	case *staged:
-		if copts.Changed, err = changes.Staged(dir); err != nil {
+		paths, err := changes.Staged(dir)
+		if err != nil {
 			fmt.Fprintf(e.stderr, "fluxlint check: --staged: %v\n", err)
 			return ExitError
 		}
+		copts.Filters = append(copts.Filters, lint.ChangedFiles{Paths: paths})
 	}
-	rep, err := check.Run(copts)
+	rep, err := lint.Run(copts)
 	if err != nil {
 		var ce *config.Error
 		if errors.As(err, &ce) {

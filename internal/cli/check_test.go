@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fluxlint/fluxlint/internal/sarifschema"
+	"github.com/fluxlint/fluxlint/internal/tools/sarifschema"
 )
 
 func run(args ...string) (code int, stdout, stderr string) {
@@ -79,8 +80,9 @@ func TestCheckTextOutput(t *testing.T) {
 	if !strings.Contains(out, "    HelmRelease nginx/nginx via flux-system/flux-system > flux-system/infrastructure\n") {
 		t.Errorf("the object and its chain should follow the finding:\n%s", out)
 	}
-	if !strings.Contains(errOut, "findings (") {
-		t.Errorf("no summary on stderr: %q", errOut)
+	// The summary on stderr counts exactly the finding lines printed.
+	if want := fmt.Sprintf("%d findings (", len(findings)); !strings.Contains(errOut, want) {
+		t.Errorf("summary %q does not count the %d finding lines", errOut, len(findings))
 	}
 }
 

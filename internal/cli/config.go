@@ -7,7 +7,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/fluxlint/fluxlint/analyzers"
-	"github.com/fluxlint/fluxlint/internal/render"
+	"github.com/fluxlint/fluxlint/internal/flux"
 )
 
 // runConfig prints the effective configuration: the configuration file
@@ -59,11 +59,11 @@ func runConfig(e *env, args []string) int {
 	}
 	rules := map[string]string{}
 	for _, a := range analyzers.All {
-		sev := a.Severity.String()
+		sev := a.Severity
 		if s, ok := cfg.Rules[a.Name]; ok {
 			sev = s
 		}
-		rules[a.Name] = sev
+		rules[a.Name] = sev.String()
 	}
 	out["rules"] = rules
 	if len(cfg.Exclude) > 0 {
@@ -79,7 +79,7 @@ func runConfig(e *env, args []string) int {
 	return ExitOK
 }
 
-func entryString(en render.Entry) string {
+func entryString(en flux.AKSKustomization) string {
 	parts := []string{"name=" + en.Name, "path=" + en.Path, fmt.Sprintf("prune=%t", en.Prune)}
 	if len(en.DependsOn) > 0 {
 		parts = append(parts, "dependsOn="+strings.Join(en.DependsOn, ","))

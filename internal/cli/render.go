@@ -58,7 +58,7 @@ func runRender(e *env, args []string) int {
 		return ExitError
 	}
 	for _, p := range problems {
-		if !p.Warning {
+		if p.Blocking() {
 			return ExitError
 		}
 	}

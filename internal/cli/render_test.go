@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fluxlint/fluxlint/internal/fixture"
+	"github.com/fluxlint/fluxlint/internal/tools/fixture"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/fluxlint/fluxlint/internal/check"
 	"github.com/fluxlint/fluxlint/internal/config"
+	"github.com/fluxlint/fluxlint/internal/flux"
 	"github.com/fluxlint/fluxlint/internal/load"
 	"github.com/fluxlint/fluxlint/internal/render"
 )
@@ -42,15 +42,14 @@ func (f *renderFlags) resolve(e *env, dir string) (render.Options, *config.Confi
 	}
 	var cfg *config.Config
 	if f.config == "" {
-		cfg, err = check.LoadConfig(dir)
+		cfg, err = config.ForRepository(dir)
 	} else {
 		cfg, err = config.Load(e.abs(f.config), f.config)
 	}
 	if err != nil {
 		return o, nil, err
 	}
-	o, err = check.Merge(o, cfg)
-	return o, cfg, err
+	return config.Merge(o, cfg), cfg, nil
 }
 
 // options turns the flags into render options for the repository at dir.
@@ -62,7 +61,7 @@ func (f *renderFlags) options(e *env, dir string) (render.Options, error) {
 		NoStrictSubstitute: !f.strictSubstitute,
 	}
 	for _, s := range f.entries {
-		en, err := render.ParseEntry(s)
+		en, err := flux.ParseAKSKustomization(s)
 		if err != nil {
 			return o, err
 		}
@@ -128,5 +127,5 @@ func groupEntryArgs(args []string) []string {
 
 func isEntryWord(s string) bool {
 	key, _, ok := strings.Cut(s, "=")
-	return ok && !strings.HasPrefix(s, "-") && render.IsEntryKey(key)
+	return ok && !strings.HasPrefix(s, "-") && flux.IsAKSKustomizationKey(key)
 }

@@ -5,6 +5,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/fluxlint/fluxlint/analyzers"
+	"github.com/fluxlint/fluxlint/internal/analysis"
 )
 
 func runRules(e *env, args []string) int {
@@ -18,17 +19,17 @@ func runRules(e *env, args []string) int {
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "RULE\tSEVERITY\tWHAT IT FINDS")
 		for _, a := range analyzers.All {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Name, a.Severity, a.Summary)
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Name, a.Severity, a.Doc.Summary)
 		}
 		tw.Flush()
 		return ExitOK
 	case 1:
-		a := analyzers.ByName(analyzers.All, rest[0])
+		a := analysis.ByName(analyzers.All, rest[0])
 		if a == nil {
 			fmt.Fprintf(e.stderr, "fluxlint rules: no rule %q; 'fluxlint rules' lists them\n", rest[0])
 			return ExitError
 		}
-		analyzers.WriteDoc(e.stdout, a)
+		analysis.WriteDoc(e.stdout, a)
 		return ExitOK
 	}
 	fmt.Fprintln(e.stderr, "fluxlint rules: want at most one RULE")

@@ -1,22 +1,21 @@
-// Package config reads .fluxlint.yaml, the project's policy for fluxlint:
-// the AKS configuration it is deployed with, how sources map to
-// directories, which rules run at which severity, and which paths are left
-// out. Settings that belong to one run (output format, --fail-on,
-// --new-from-rev) are flags, not configuration.
 package config
 
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/fluxlint/fluxlint/internal/analysis"
+	"github.com/fluxlint/fluxlint/internal/flux"
 	"github.com/fluxlint/fluxlint/internal/load"
 	"github.com/fluxlint/fluxlint/internal/render"
 )
@@ -29,14 +28,14 @@ type Config struct {
 	// File is where it was read from; empty for the defaults.
 	File string `json:"file,omitempty"`
 
-	ConfigNamespace string         `json:"configNamespace,omitempty"`
-	ConfigName      string         `json:"configName,omitempty"`
-	Kustomizations  []render.Entry `json:"-"`
+	ConfigNamespace string                  `json:"configNamespace,omitempty"`
+	ConfigName      string                  `json:"configName,omitempty"`
+	Kustomizations  []flux.AKSKustomization `json:"-"`
 	// Sources maps "Kind/namespace/name" to a directory inside the
 	// repository.
 	Sources map[string]string `json:"sources,omitempty"`
-	// Rules maps a rule id to "error", "warning", "info" or "off".
-	Rules map[string]string `json:"rules,omitempty"`
+	// Rules maps a rule id to the severity it runs at (Off turns it off).
+	Rules map[string]analysis.Severity `json:"rules,omitempty"`
 	// Exclude lists path patterns (with ** for any depth) whose findings
 	// are not reported.
 	Exclude []string `json:"exclude,omitempty"`
@@ -154,15 +153,14 @@ func Parse(data []byte, display string) (*Config, error) {
 			if v.Kind != yaml.MappingNode {
 				return nil, fail(v, "rules: want a mapping of rule id to error, warning, info or off")
 			}
-			c.Rules = map[string]string{}
+			c.Rules = map[string]analysis.Severity{}
 			for j := 0; j+1 < len(v.Content); j += 2 {
 				rk, rv := v.Content[j], v.Content[j+1]
-				switch strings.ToLower(rv.Value) {
-				case "error", "warning", "info", "off":
-				default:
+				sev, err := analysis.ParseSeverity(rv.Value)
+				if err != nil || rv.Kind != yaml.ScalarNode {
 					return nil, fail(rv, "rules: %s: want error, warning, info or off, not %q", rk.Value, rv.Value)
 				}
-				c.Rules[rk.Value] = strings.ToLower(rv.Value)
+				c.Rules[rk.Value] = sev
 				c.pos["rules."+rk.Value] = at(rk)
 			}
 		case "exclude":
@@ -191,7 +189,7 @@ func Parse(data []byte, display string) (*Config, error) {
 
 // parseEntry reads an AKS kustomization either as az writes it
 // ("name=apps path=./apps prune=true") or as a mapping.
-func parseEntry(n *yaml.Node, display string) (render.Entry, error) {
+func parseEntry(n *yaml.Node, display string) (flux.AKSKustomization, error) {
 	pos := load.Pos{File: display, Line: n.Line, Col: n.Column}
 	var text string
 	switch n.Kind {
@@ -213,9 +211,9 @@ func parseEntry(n *yaml.Node, display string) (render.Entry, error) {
 		}
 		text = strings.Join(parts, " ")
 	default:
-		return render.Entry{}, &Error{Pos: pos, Msg: "kustomizations: want \"name=... path=...\" or a mapping"}
+		return flux.AKSKustomization{}, &Error{Pos: pos, Msg: "kustomizations: want \"name=... path=...\" or a mapping"}
 	}
-	e, err := render.ParseEntry(text)
+	e, err := flux.ParseAKSKustomization(text)
 	if err != nil {
 		return e, &Error{Pos: pos, Msg: err.Error()}
 	}
@@ -278,4 +276,52 @@ func (c *Config) RuleNames() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// ForRepository reads the configuration at the root of dir, if any; with
+// none, the defaults.
+func ForRepository(dir string) (*Config, error) {
+	file := Find(dir)
+	if file == "" {
+		return &Config{}, nil
+	}
+	return Load(file, filepath.Base(file))
+}
+
+// Merge fills the render options the command line left empty from the
+// configuration: flags win. Sources from the configuration must lie inside
+// the repository, since an untrusted change can edit the file.
+func Merge(o render.Options, c *Config) render.Options {
+	if o.ConfigNamespace == "" {
+		o.ConfigNamespace = c.ConfigNamespace
+	}
+	if o.ConfigName == "" {
+		o.ConfigName = c.ConfigName
+	}
+	if len(o.Entries) == 0 {
+		o.Entries = c.Kustomizations
+	}
+	if len(c.Sources) > 0 {
+		o.ConfinedSources = map[string]string{}
+		for _, k := range slices.Sorted(maps.Keys(c.Sources)) {
+			if _, ok := o.Sources[k]; !ok {
+				o.ConfinedSources[k] = c.Sources[k]
+			}
+		}
+	}
+	if c.StrictSubstitute != nil && !*c.StrictSubstitute {
+		o.NoStrictSubstitute = true
+	}
+	return o
+}
+
+// CheckRules reports a rule the configuration names that is not in suite.
+func (c *Config) CheckRules(suite []*analysis.Analyzer) error {
+	for _, id := range c.RuleNames() {
+		if analysis.ByName(suite, id) == nil {
+			pos, _ := c.KeyPos("rules." + id)
+			return &Error{Pos: pos, Msg: fmt.Sprintf("rules: no rule %q (fluxlint rules lists them)", id)}
+		}
+	}
+	return nil
 }

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"github.com/fluxlint/fluxlint/internal/analysis"
+
 	"strings"
 	"testing"
 )
@@ -31,7 +33,7 @@ strictSubstitute: false
 	if e := c.Kustomizations[1]; e.Name != "apps" || e.Path != "./apps" || len(e.DependsOn) != 1 || e.DependsOn[0] != "infra" || e.At.Line != 4 {
 		t.Errorf("mapping entry %+v", e)
 	}
-	if c.Rules["prune"] != "off" || c.Rules["health-checks"] != "info" {
+	if c.Rules["prune"] != analysis.Off || c.Rules["health-checks"] != analysis.Info {
 		t.Errorf("rules %v", c.Rules)
 	}
 	if c.StrictSubstitute == nil || *c.StrictSubstitute {

@@ -10,50 +10,54 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/fluxlint/fluxlint/analyzers"
+	"github.com/fluxlint/fluxlint/internal/analysis"
 	"github.com/fluxlint/fluxlint/internal/load"
 	"github.com/fluxlint/fluxlint/internal/render"
-	"github.com/fluxlint/fluxlint/internal/sarifschema"
+	"github.com/fluxlint/fluxlint/internal/tools/sarifschema"
 )
 
 const schemaFile = "../../testdata/sarif/sarif-schema-2.1.0.json"
 
-var testRules = []*analyzers.Analyzer{
-	{Name: "prune", Summary: "a Flux Kustomization does not set prune: true", Doc: "Set `prune: true`.", Severity: analyzers.Warning},
-	{Name: "cross-namespace-ref", Summary: "a Flux object refers to a source in another namespace", Doc: "# cross-namespace-ref\n\nKeep references in one namespace.", Severity: analyzers.Error},
-	{Name: "yaml-syntax", Summary: "a YAML file does not parse", Severity: analyzers.Error},
-	{Name: "health-checks", Summary: "no health checks", Doc: "Add `healthChecks`.", Severity: analyzers.Info},
+var testRules = []*analysis.Analyzer{
+	{Name: "prune", Doc: analysis.Doc{Summary: "a Flux Kustomization does not set prune: true", Why: "Set `prune: true`."}, Severity: analysis.Warning},
+	{Name: "cross-namespace-ref", Doc: analysis.Doc{Summary: "a Flux object refers to a source in another namespace", Why: "Keep references in one namespace."}, Severity: analysis.Error},
+	{Name: "yaml-syntax", Doc: analysis.Doc{Summary: "a YAML file does not parse"}, Severity: analysis.Error},
+	{Name: "health-checks", Doc: analysis.Doc{Summary: "no health checks", Why: "Add `healthChecks`."}, Severity: analysis.Info},
 }
 
 // testFindings are an error about an object applied through a chain of two
 // Kustomizations, a whole-file finding, an info finding without an end and
 // a finding of a rule the rule list lacks.
-func testFindings() []analyzers.Diagnostic {
+func testFindings() []analysis.Diagnostic {
 	root := &render.Kustomization{Namespace: "flux-system", Name: "cluster"}
 	infra := &render.Kustomization{Namespace: "flux-system", Name: "infra", Parent: root}
 	root.Children = []*render.Kustomization{infra}
 	hr := &render.Object{APIVersion: "helm.toolkit.fluxcd.io/v2", Kind: "HelmRelease", Namespace: "nginx", Name: "nginx", AppliedBy: infra}
 	ks := &render.Object{APIVersion: "kustomize.toolkit.fluxcd.io/v1", Kind: "Kustomization", Namespace: "flux-system", Name: "apps"}
-	return []analyzers.Diagnostic{
+	return []analysis.Diagnostic{
 		{
-			Rule: "cross-namespace-ref", Severity: analyzers.Error,
+			Rule: "cross-namespace-ref", Severity: analysis.Error,
 			Pos:     load.Pos{File: "infrastructure/nginx/release.yaml", Line: 12, Col: 7},
 			End:     load.Pos{File: "infrastructure/nginx/release.yaml", Line: 12, Col: 25},
 			Message: `sourceRef names HelmRepository "flux-system/bitnami" in another namespace`,
 			Object:  hr, Kustomization: infra,
+			Related: []analysis.Related{{Pos: load.Pos{File: "infrastructure/sources.yaml", Line: 4, Col: 7}, Message: "HelmRepository flux-system/bitnami is defined here"}},
+			Fixes: []analysis.SuggestedFix{{Message: "use the HelmRepository of the release's namespace", Replacements: []analysis.Replacement{{
+				File: "infrastructure/nginx/release.yaml", Start: load.Pos{Line: 12, Col: 20}, End: load.Pos{Line: 12, Col: 31}, Text: "nginx"}}}},
 		},
 		{
-			Rule: "yaml-syntax", Severity: analyzers.Error,
+			Rule: "yaml-syntax", Severity: analysis.Error,
 			Pos:     load.Pos{File: "apps/broken file.yaml"},
 			Message: "yaml: line 3: mapping values are not allowed in this context",
 		},
 		{
-			Rule: "health-checks", Severity: analyzers.Info,
+			Rule: "health-checks", Severity: analysis.Info,
 			Pos:     load.Pos{File: "clusters/prod/apps.yaml", Line: 3, Col: 1},
 			Message: "Kustomization flux-system/apps has no health checks",
 			Object:  ks,
 		},
 		{
-			Rule: "unknown-rule", Severity: analyzers.Warning,
+			Rule: "unknown-rule", Severity: analysis.Warning,
 			Pos:     load.Pos{File: "clusters/prod/apps.yaml", Line: 9, Col: 3},
 			End:     load.Pos{File: "clusters/prod/apps.yaml", Line: 10, Col: 8},
 			Message: "a warning from a rule the list does not describe",
@@ -65,6 +69,11 @@ func TestJSON(t *testing.T) {
 	var buf bytes.Buffer
 	if err := JSON(&buf, testFindings(), "1.2.3"); err != nil {
 		t.Fatal(err)
+	}
+	for _, want := range []string{`"related": [`, `"file": "infrastructure/sources.yaml"`, `"fixes": [`, `"text": "nginx"`, `"startColumn": 20`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("JSON lacks %s:\n%s", want, buf.String())
+		}
 	}
 	var doc JSONDocument
 	dec := json.NewDecoder(&buf)
@@ -87,6 +96,9 @@ func TestJSON(t *testing.T) {
 		File:    "infrastructure/nginx/release.yaml", Line: 12, Column: 7, EndLine: 12, EndColumn: 25,
 		Object:         &JSONObject{APIVersion: "helm.toolkit.fluxcd.io/v2", Kind: "HelmRelease", Namespace: "nginx", Name: "nginx"},
 		Kustomizations: []string{"flux-system/cluster", "flux-system/infra"},
+		Related:        []JSONRelated{{File: "infrastructure/sources.yaml", Line: 4, Column: 7, Message: "HelmRepository flux-system/bitnami is defined here"}},
+		Fixes: []JSONFix{{Message: "use the HelmRepository of the release's namespace", Replacements: []JSONReplacement{{
+			File: "infrastructure/nginx/release.yaml", StartLine: 12, StartColumn: 20, EndLine: 12, EndColumn: 31, Text: "nginx"}}}},
 	}
 	if !reflect.DeepEqual(doc.Findings[0], want) {
 		t.Errorf("finding 0:\n got %+v\nwant %+v", doc.Findings[0], want)
@@ -122,7 +134,7 @@ func TestJSON(t *testing.T) {
 }
 
 func TestJSONNoFindings(t *testing.T) {
-	for _, ds := range [][]analyzers.Diagnostic{nil, {}} {
+	for _, ds := range [][]analysis.Diagnostic{nil, {}} {
 		var buf bytes.Buffer
 		if err := JSON(&buf, ds, "dev"); err != nil {
 			t.Fatal(err)
@@ -208,6 +220,11 @@ func TestSARIF(t *testing.T) {
 		t.Fatal(err)
 	}
 	validateSARIF(t, sch, buf.Bytes())
+	for _, want := range []string{`"relatedLocations": [`, `"uri": "infrastructure/sources.yaml"`, `"fixes": [`, `"deletedRegion": {`, `"text": "nginx"`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("SARIF lacks %s", want)
+		}
+	}
 
 	var log sarifTestLog
 	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
@@ -223,8 +240,8 @@ func TestSARIF(t *testing.T) {
 	}
 	r := driver.Rules[1]
 	if r.ID != "cross-namespace-ref" || r.Name != "CrossNamespaceRef" || r.DefaultConfiguration.Level != "error" ||
-		r.HelpURI != "https://github.com/fluxlint/fluxlint/blob/main/docs/rules.md#cross-namespace-ref" ||
-		r.ShortDescription["text"] != testRules[1].Summary || r.Help["markdown"] != testRules[1].Doc || r.Help["text"] != testRules[1].Doc {
+		r.HelpURI != "https://github.com/fluxlint/fluxlint/blob/main/analyzers/cross-namespace-ref.md" ||
+		r.ShortDescription["text"] != testRules[1].Doc.Summary || r.Help["markdown"] != testRules[1].Doc.Markdown() || r.Help["text"] != testRules[1].Doc.Markdown() {
 		t.Errorf("rule 1: %+v", r)
 	}
 	if lvl := driver.Rules[3].DefaultConfiguration.Level; lvl != "note" {
@@ -242,7 +259,7 @@ func TestSARIF(t *testing.T) {
 		// ruleIndex points at the rule, and is left out for a rule the
 		// list lacks.
 		if res.RuleIndex == nil {
-			if analyzers.ByName(testRules, d.Rule) != nil {
+			if analysis.ByName(testRules, d.Rule) != nil {
 				t.Errorf("result %d: no ruleIndex", i)
 			}
 		} else if got := driver.Rules[*res.RuleIndex].ID; got != d.Rule {
@@ -303,7 +320,7 @@ func TestSARIF(t *testing.T) {
 }
 
 func TestSARIFFingerprint(t *testing.T) {
-	fp := func(ds []analyzers.Diagnostic) []string {
+	fp := func(ds []analysis.Diagnostic) []string {
 		var buf bytes.Buffer
 		if err := SARIF(&buf, ds, testRules, "dev"); err != nil {
 			t.Fatal(err)
@@ -350,7 +367,7 @@ func TestSARIFFingerprint(t *testing.T) {
 
 func TestSARIFNoFindings(t *testing.T) {
 	sch := sarifSchema(t)
-	for _, rules := range [][]*analyzers.Analyzer{testRules, analyzers.All, nil} {
+	for _, rules := range [][]*analysis.Analyzer{testRules, analyzers.All, nil} {
 		var buf bytes.Buffer
 		if err := SARIF(&buf, nil, rules, ""); err != nil {
 			t.Fatal(err)
@@ -388,8 +405,8 @@ func TestSARIFSchemaRejects(t *testing.T) {
 
 func TestGitHub(t *testing.T) {
 	ds := testFindings()
-	ds = append(ds, analyzers.Diagnostic{
-		Rule: "substitution", Severity: analyzers.Error,
+	ds = append(ds, analysis.Diagnostic{
+		Rule: "substitution", Severity: analysis.Error,
 		Pos:     load.Pos{File: "apps/a,b:c.yaml", Line: 4, Col: 9},
 		Message: "100%, a:b\nsecond line",
 	})

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/fluxlint/fluxlint/analyzers"
+	"github.com/fluxlint/fluxlint/internal/analysis"
 )
 
 // GitHub writes one GitHub Actions workflow command per finding, which
@@ -16,7 +16,7 @@ import (
 //
 // Warnings are ::warning and info findings ::notice. The object and the
 // chain of Flux Kustomizations follow the message on a second line.
-func GitHub(w io.Writer, ds []analyzers.Diagnostic) error {
+func GitHub(w io.Writer, ds []analysis.Diagnostic) error {
 	for _, d := range ds {
 		var props []string
 		prop := func(name, value string) {
@@ -50,11 +50,11 @@ func GitHub(w io.Writer, ds []analyzers.Diagnostic) error {
 }
 
 // githubCommand is the workflow command for a severity.
-func githubCommand(s analyzers.Severity) string {
+func githubCommand(s analysis.Severity) string {
 	switch s {
-	case analyzers.Error:
+	case analysis.Error:
 		return "error"
-	case analyzers.Warning:
+	case analysis.Warning:
 		return "warning"
 	}
 	return "notice"

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"io"
 
-	"github.com/fluxlint/fluxlint/analyzers"
+	"github.com/fluxlint/fluxlint/internal/analysis"
 )
 
 // JSONVersion is the version of the JSON document's layout. It changes only
@@ -42,6 +42,35 @@ type JSONFinding struct {
 	// "namespace/name", from the entry point down to the one that applies
 	// the object; empty when none does.
 	Kustomizations []string `json:"kustomizations"`
+	// Related are other places that explain the finding.
+	Related []JSONRelated `json:"related,omitempty"`
+	// Fixes are text changes that would resolve the finding.
+	Fixes []JSONFix `json:"fixes,omitempty"`
+}
+
+// JSONRelated is another place that explains a finding.
+type JSONRelated struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Message string `json:"message"`
+}
+
+// JSONFix is a suggested fix: replacements of spans of files. Start is the
+// first character replaced, end the first one kept.
+type JSONFix struct {
+	Message      string            `json:"message"`
+	Replacements []JSONReplacement `json:"replacements"`
+}
+
+// JSONReplacement replaces a span of a file with text.
+type JSONReplacement struct {
+	File        string `json:"file"`
+	StartLine   int    `json:"startLine"`
+	StartColumn int    `json:"startColumn"`
+	EndLine     int    `json:"endLine"`
+	EndColumn   int    `json:"endColumn"`
+	Text        string `json:"text"`
 }
 
 // JSONObject identifies a Kubernetes object.
@@ -61,7 +90,7 @@ type JSONSummary struct {
 
 // JSON writes the findings as one indented JSONDocument, in the order
 // given.
-func JSON(w io.Writer, ds []analyzers.Diagnostic, toolVersion string) error {
+func JSON(w io.Writer, ds []analysis.Diagnostic, toolVersion string) error {
 	doc := JSONDocument{
 		Version:  JSONVersion,
 		Tool:     JSONTool{Name: "fluxlint", Version: toolVersion},
@@ -84,16 +113,27 @@ func JSON(w io.Writer, ds []analyzers.Diagnostic, toolVersion string) error {
 			f.Object = &JSONObject{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name}
 		}
 		if d.Kustomization != nil {
-			for _, k := range d.Kustomization.Chain() {
+			for _, k := range d.Kustomization.Lineage() {
 				f.Kustomizations = append(f.Kustomizations, k.Key())
 			}
 		}
+		for _, r := range d.Related {
+			f.Related = append(f.Related, JSONRelated{File: r.Pos.File, Line: r.Pos.Line, Column: r.Pos.Col, Message: r.Message})
+		}
+		for _, fx := range d.Fixes {
+			jf := JSONFix{Message: fx.Message}
+			for _, r := range fx.Replacements {
+				jf.Replacements = append(jf.Replacements, JSONReplacement{File: r.File, StartLine: r.Start.Line, StartColumn: r.Start.Col,
+					EndLine: r.End.Line, EndColumn: r.End.Col, Text: r.Text})
+			}
+			f.Fixes = append(f.Fixes, jf)
+		}
 		switch d.Severity {
-		case analyzers.Error:
+		case analysis.Error:
 			doc.Summary.Errors++
-		case analyzers.Warning:
+		case analysis.Warning:
 			doc.Summary.Warnings++
-		case analyzers.Info:
+		case analysis.Info:
 			doc.Summary.Info++
 		}
 		doc.Findings = append(doc.Findings, f)

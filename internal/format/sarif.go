@@ -9,7 +9,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/fluxlint/fluxlint/analyzers"
+	"github.com/fluxlint/fluxlint/internal/analysis"
 )
 
 // SARIF 2.1.0, as GitHub code scanning reads it. Only the properties
@@ -55,7 +55,29 @@ type (
 		Level               string            `json:"level"`
 		Message             sarifText         `json:"message"`
 		Locations           []sarifLocation   `json:"locations,omitempty"`
+		RelatedLocations    []sarifRelated    `json:"relatedLocations,omitempty"`
+		Fixes               []sarifFix        `json:"fixes,omitempty"`
 		PartialFingerprints map[string]string `json:"partialFingerprints"`
+	}
+	sarifRelated struct {
+		ID               int            `json:"id"`
+		PhysicalLocation *sarifPhysical `json:"physicalLocation"`
+		Message          sarifText      `json:"message"`
+	}
+	sarifFix struct {
+		Description     sarifText           `json:"description"`
+		ArtifactChanges []sarifArtifactEdit `json:"artifactChanges"`
+	}
+	sarifArtifactEdit struct {
+		ArtifactLocation sarifArtifact      `json:"artifactLocation"`
+		Replacements     []sarifReplacement `json:"replacements"`
+	}
+	sarifReplacement struct {
+		DeletedRegion   sarifRegion           `json:"deletedRegion"`
+		InsertedContent *sarifArtifactContent `json:"insertedContent,omitempty"`
+	}
+	sarifArtifactContent struct {
+		Text string `json:"text"`
 	}
 	sarifLocation struct {
 		PhysicalLocation *sarifPhysical `json:"physicalLocation,omitempty"`
@@ -89,7 +111,7 @@ const FingerprintKey = "fluxlint/v1"
 // SARIF writes the findings as a SARIF 2.1.0 log with one run, describing
 // every rule in rules. File paths stay relative to the repository root
 // (uriBaseId %SRCROOT%), so no absolute path leaves the machine.
-func SARIF(w io.Writer, ds []analyzers.Diagnostic, rules []*analyzers.Analyzer, toolVersion string) error {
+func SARIF(w io.Writer, ds []analysis.Diagnostic, rules []*analysis.Analyzer, toolVersion string) error {
 	driver := sarifDriver{
 		Name:           "fluxlint",
 		InformationURI: "https://github.com/fluxlint/fluxlint",
@@ -102,13 +124,13 @@ func SARIF(w io.Writer, ds []analyzers.Diagnostic, rules []*analyzers.Analyzer, 
 		r := sarifRule{
 			ID:                   a.Name,
 			Name:                 camelCase(a.Name),
-			ShortDescription:     sarifText{Text: a.Summary},
-			FullDescription:      sarifText{Text: a.Summary},
-			HelpURI:              "https://github.com/fluxlint/fluxlint/blob/main/docs/rules.md#" + a.Name,
+			ShortDescription:     sarifText{Text: a.Doc.Summary},
+			FullDescription:      sarifText{Text: a.Doc.Summary},
+			HelpURI:              "https://github.com/fluxlint/fluxlint/blob/main/analyzers/" + a.Name + ".md",
 			DefaultConfiguration: sarifRuleDefaults{Level: sarifLevel(a.Severity)},
 		}
-		if a.Doc != "" {
-			r.Help = &sarifText{Text: a.Doc, Markdown: a.Doc}
+		if md := a.Doc.Markdown(); md != "" {
+			r.Help = &sarifText{Text: md, Markdown: md}
 		}
 		driver.Rules = append(driver.Rules, r)
 	}
@@ -135,12 +157,32 @@ func SARIF(w io.Writer, ds []analyzers.Diagnostic, rules []*analyzers.Analyzer, 
 		if o := d.Object; o != nil {
 			fqn := o.ID()
 			if d.Kustomization != nil {
-				fqn = d.Kustomization.ChainString() + " > " + fqn
+				fqn = d.Kustomization.LineageString() + " > " + fqn
 			}
 			loc.LogicalLocations = []sarifLogical{{Name: o.ID(), Kind: "object", FullyQualifiedName: fqn}}
 		}
 		if loc.PhysicalLocation != nil || loc.LogicalLocations != nil {
 			r.Locations = []sarifLocation{loc}
+		}
+		for i, rel := range d.Related {
+			if rel.Pos.File == "" {
+				continue
+			}
+			r.RelatedLocations = append(r.RelatedLocations, sarifRelated{ID: i + 1, Message: sarifText{Text: rel.Message},
+				PhysicalLocation: &sarifPhysical{ArtifactLocation: sarifArtifact{URI: fileURI(rel.Pos.File), URIBaseID: "%SRCROOT%"},
+					Region: region(analysis.Diagnostic{Pos: rel.Pos})}})
+		}
+		for _, f := range d.Fixes {
+			fix := sarifFix{Description: sarifText{Text: f.Message}}
+			for _, rp := range f.Replacements {
+				rep := sarifReplacement{DeletedRegion: sarifRegion{StartLine: rp.Start.Line, StartColumn: rp.Start.Col, EndLine: rp.End.Line, EndColumn: rp.End.Col}}
+				if rp.Text != "" {
+					rep.InsertedContent = &sarifArtifactContent{Text: rp.Text}
+				}
+				fix.ArtifactChanges = append(fix.ArtifactChanges, sarifArtifactEdit{
+					ArtifactLocation: sarifArtifact{URI: fileURI(rp.File), URIBaseID: "%SRCROOT%"}, Replacements: []sarifReplacement{rep}})
+			}
+			r.Fixes = append(r.Fixes, fix)
 		}
 		results = append(results, r)
 	}
@@ -160,7 +202,7 @@ func SARIF(w io.Writer, ds []analyzers.Diagnostic, rules []*analyzers.Analyzer, 
 // whole file. Without an end (or with one that is not past the start) it
 // covers the rest of the start line. End columns are exclusive, as
 // Diagnostic.End's are.
-func region(d analyzers.Diagnostic) *sarifRegion {
+func region(d analysis.Diagnostic) *sarifRegion {
 	if d.Pos.Line <= 0 {
 		return nil
 	}
@@ -185,7 +227,7 @@ func region(d analyzers.Diagnostic) *sarifRegion {
 // its rule, file and object (or message, for a finding about no object).
 // A second finding with the same identity in one run counts its occurrence
 // in, so that the two stay two alerts.
-func fingerprint(d analyzers.Diagnostic, seen map[string]int) string {
+func fingerprint(d analysis.Diagnostic, seen map[string]int) string {
 	id := d.Message
 	if o := d.Object; o != nil {
 		id = o.Kind + "/" + o.Namespace + "/" + o.Name
@@ -206,13 +248,13 @@ func fileURI(file string) string {
 }
 
 // sarifLevel is a severity as a SARIF level.
-func sarifLevel(s analyzers.Severity) string {
+func sarifLevel(s analysis.Severity) string {
 	switch s {
-	case analyzers.Error:
+	case analysis.Error:
 		return "error"
-	case analyzers.Warning:
+	case analysis.Warning:
 		return "warning"
-	case analyzers.Info:
+	case analysis.Info:
 		return "note"
 	}
 	return "none"

@@ -1,6 +1,3 @@
-// Package format writes findings for people and machines: compiler-style
-// text, a stable JSON document, SARIF 2.1.0 for code scanning, and GitHub
-// workflow commands that annotate a pull request's lines.
 package format
 
 import (
@@ -8,13 +5,13 @@ import (
 	"io"
 	"strings"
 
-	"github.com/fluxlint/fluxlint/analyzers"
+	"github.com/fluxlint/fluxlint/internal/analysis"
 )
 
 // Text writes one finding per line as "file:line:col: severity: message
 // [rule]", followed by an indented line naming the object and the chain of
 // Flux Kustomizations that applies it.
-func Text(w io.Writer, ds []analyzers.Diagnostic) error {
+func Text(w io.Writer, ds []analysis.Diagnostic) error {
 	for _, d := range ds {
 		if _, err := fmt.Fprintf(w, "%s: %s: %s [%s]\n", d.Pos, d.Severity, d.Message, d.Rule); err != nil {
 			return err
@@ -28,25 +25,25 @@ func Text(w io.Writer, ds []analyzers.Diagnostic) error {
 
 // context names the object and its chain: "HelmRelease nginx/nginx via
 // cluster-config/cluster-config-infra".
-func context(d analyzers.Diagnostic) string {
+func context(d analysis.Diagnostic) string {
 	var parts []string
 	if d.Object != nil {
 		parts = append(parts, d.Object.ID())
 	}
 	if d.Kustomization != nil {
-		parts = append(parts, "via "+d.Kustomization.ChainString())
+		parts = append(parts, "via "+d.Kustomization.LineageString())
 	}
 	return strings.Join(parts, " ")
 }
 
 // Summary is one line: "3 findings (1 error, 2 warnings)".
-func Summary(ds []analyzers.Diagnostic) string {
-	counts := map[analyzers.Severity]int{}
+func Summary(ds []analysis.Diagnostic) string {
+	counts := map[analysis.Severity]int{}
 	for _, d := range ds {
 		counts[d.Severity]++
 	}
 	var parts []string
-	for _, s := range []analyzers.Severity{analyzers.Error, analyzers.Warning, analyzers.Info} {
+	for _, s := range []analysis.Severity{analysis.Error, analysis.Warning, analysis.Info} {
 		if n := counts[s]; n > 0 {
 			name := s.String()
 			if n > 1 {

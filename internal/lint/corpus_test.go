@@ -1,12 +1,14 @@
-package check_test
+package lint_test
 
 import (
+	"github.com/fluxlint/fluxlint/analyzers"
+
 	"path/filepath"
 	"testing"
 
-	"github.com/fluxlint/fluxlint/internal/check"
-	"github.com/fluxlint/fluxlint/internal/fixture"
+	"github.com/fluxlint/fluxlint/internal/lint"
 	"github.com/fluxlint/fluxlint/internal/render"
+	"github.com/fluxlint/fluxlint/internal/tools/fixture"
 )
 
 // TestCorpusFindings checks the corpus repositories as a user would and
@@ -31,7 +33,7 @@ func TestCorpusFindings(t *testing.T) {
 		{"fluxcd__flux2-monitoring-example", map[string]int{"plaintext-secret": 0, "dependency-not-found": 0}, nil},
 	} {
 		t.Run(c.repo, func(t *testing.T) {
-			rep, err := check.Run(check.Options{Render: render.Options{Dir: filepath.Join(corpus, c.repo)}})
+			rep, err := lint.Run(lint.Options{Render: render.Options{Dir: filepath.Join(corpus, c.repo)}, Suite: analyzers.All})
 			if err != nil {
 				t.Fatal(err)
 			}

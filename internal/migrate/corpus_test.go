@@ -6,9 +6,10 @@ import (
 	"testing"
 
 	"github.com/fluxlint/fluxlint/analyzers"
-	"github.com/fluxlint/fluxlint/internal/fixture"
+	"github.com/fluxlint/fluxlint/internal/analysis"
 	"github.com/fluxlint/fluxlint/internal/migrate"
 	"github.com/fluxlint/fluxlint/internal/render"
+	"github.com/fluxlint/fluxlint/internal/tools/fixture"
 )
 
 // TestCorpusMigration migrates copies of two corpus repositories into
@@ -58,12 +59,12 @@ func TestCorpusMigration(t *testing.T) {
 			for _, n := range plan.Manual {
 				left[n.Object] = true
 			}
-			ds := analyzers.Run(res, []*analyzers.Analyzer{analyzers.CrossNamespaceRef, analyzers.ConfigNamespace},
-				analyzers.Config{Options: analyzers.Options{ConfigNamespace: "flux-system"}})
+			ds := analysis.Run(res, []*analysis.Analyzer{analyzers.CrossNamespaceRef, analyzers.ConfigNamespace},
+				analysis.Config{Suite: analyzers.All})
 			errs := 0
 			for _, d := range ds {
 				o := d.Object
-				if o == nil || d.Severity != analyzers.Error || (o.Kind != "HelmRelease" && !strings.HasSuffix(o.APIVersion, "source.toolkit.fluxcd.io/v1") && o.Kind != "HelmRepository" && o.Kind != "OCIRepository") {
+				if o == nil || d.Severity != analysis.Error || (o.Kind != "HelmRelease" && !strings.HasSuffix(o.APIVersion, "source.toolkit.fluxcd.io/v1") && o.Kind != "HelmRepository" && o.Kind != "OCIRepository") {
 					continue
 				}
 				if !left[o.ID()] {

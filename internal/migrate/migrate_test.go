@@ -10,10 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fluxlint/fluxlint/internal/check"
-	"github.com/fluxlint/fluxlint/internal/fixture"
+	"github.com/fluxlint/fluxlint/internal/config"
 	"github.com/fluxlint/fluxlint/internal/migrate"
 	"github.com/fluxlint/fluxlint/internal/render"
+	"github.com/fluxlint/fluxlint/internal/tools/fixture"
 	"github.com/fluxlint/fluxlint/rewrite"
 )
 
@@ -65,14 +65,11 @@ func TestGolden(t *testing.T) {
 
 func run(t *testing.T, repo string, step migrate.Step) *migrate.Plan {
 	t.Helper()
-	cfg, err := check.LoadConfig(repo)
+	cfg, err := config.ForRepository(repo)
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts, err := check.Merge(render.Options{Dir: repo}, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	opts := config.Merge(render.Options{Dir: repo}, cfg)
 	plan, err := migrate.Run(migrate.Options{Render: opts, Step: step})
 	if err != nil {
 		t.Fatal(err)

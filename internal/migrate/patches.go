@@ -68,7 +68,7 @@ func (ps *pass) patches() {
 		if list := o.Lookup("spec", "patches"); list != nil {
 			for i := range list.Content {
 				idx := strconv.Itoa(i)
-				ps.inlinePatch(o.Doc, o.String("spec", "patches", idx, "patch"), moved)
+				ps.inlinePatch(o.Doc, o.Scalar("spec", "patches", idx, "patch"), moved)
 				ps.selector(o.Doc, []string{"spec", "patches", idx, "target"}, moved)
 			}
 		}
@@ -109,9 +109,9 @@ func (ps *pass) inlinePatch(d *load.Doc, text string, moved map[string]dest) {
 			continue
 		}
 		doc := n.Content[0]
-		kind := scalar(load.LookupNode(doc, "kind"))
-		name := scalar(load.LookupNode(doc, "metadata", "name"))
-		ns := scalar(load.LookupNode(doc, "metadata", "namespace"))
+		kind := load.Scalar(load.LookupNode(doc, "kind"))
+		name := load.Scalar(load.LookupNode(doc, "metadata", "name"))
+		ns := load.Scalar(load.LookupNode(doc, "metadata", "namespace"))
 		if ns == "" {
 			continue
 		}
@@ -130,11 +130,11 @@ func (ps *pass) selector(d *load.Doc, at []string, moved map[string]dest) {
 	if sel == nil {
 		return
 	}
-	ns := scalar(load.LookupNode(sel, "namespace"))
+	ns := load.Scalar(load.LookupNode(sel, "namespace"))
 	if ns == "" {
 		return
 	}
-	kind, name := scalar(load.LookupNode(sel, "kind")), scalar(load.LookupNode(sel, "name"))
+	kind, name := load.Scalar(load.LookupNode(sel, "kind")), load.Scalar(load.LookupNode(sel, "name"))
 	var hit []string
 	for k, to := range moved {
 		parts := strings.SplitN(k, "/", 3)
@@ -159,11 +159,4 @@ func (ps *pass) selector(d *load.Doc, at []string, moved map[string]dest) {
 		}
 	}
 	ps.edit(d, rewrite.Edit{Path: append(append([]string(nil), at...), "namespace"), Value: ps.p.ns, Why: "patch target"}, hit...)
-}
-
-func scalar(n *yaml.Node) string {
-	if n == nil || n.Kind != yaml.ScalarNode {
-		return ""
-	}
-	return n.Value
 }

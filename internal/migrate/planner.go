@@ -9,7 +9,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/fluxlint/fluxlint/analyzers"
 	"github.com/fluxlint/fluxlint/internal/flux"
 	"github.com/fluxlint/fluxlint/internal/load"
 	"github.com/fluxlint/fluxlint/internal/render"
@@ -78,7 +77,7 @@ func (p *planner) lookup(kind, ns, name string) *render.Object {
 func (p *planner) plan() (*Plan, error) {
 	plan := &Plan{Step: p.opts.Step, ConfigNamespace: p.ns, repo: p.res.Repo}
 	for _, pr := range p.res.Problems {
-		if !pr.Warning {
+		if pr.Blocking() {
 			plan.RenderErrors = append(plan.RenderErrors, pr)
 		}
 	}
@@ -161,33 +160,12 @@ func (ps *pass) move(o *render.Object, why string) {
 	}
 }
 
-// chartRef is one reference from a HelmRelease (or HelmChart) to a source.
-type chartRef struct {
-	kind, ns, name string
-	path           []string // path of the reference mapping
-}
-
 // chartSources lists the sources a HelmRelease's chart comes from.
-func chartSources(o *render.Object) []chartRef {
-	var refs []chartRef
-	add := func(defKind string, path ...string) {
-		name := o.String(append(path, "name")...)
-		if name == "" {
-			return
-		}
-		kind := o.String(append(path, "kind")...)
-		if kind == "" {
-			kind = defKind
-		}
-		ns := o.String(append(path, "namespace")...)
-		if ns == "" {
-			ns = o.Namespace
-		}
-		refs = append(refs, chartRef{kind: kind, ns: ns, name: name, path: path})
+func chartSources(o *render.Object) []flux.Reference {
+	if !flux.IsHelmRelease(o.APIVersion, o.Kind) {
+		return nil
 	}
-	add(flux.KindHelmRepository, "spec", "chart", "spec", "sourceRef")
-	add(flux.KindOCIRepository, "spec", "chartRef")
-	return refs
+	return flux.ReferencesOf(flux.References(o.Node.YNode()), flux.RoleSource)
 }
 
 // choose decides which objects move: every HelmRelease outside the
@@ -195,7 +173,7 @@ func chartSources(o *render.Object) []chartRef {
 // the ConfigMaps and Secrets their values come from.
 func (ps *pass) choose() {
 	p := ps.p
-	sa := map[string]bool{analyzers.AKSApplier: true}
+	sa := map[string]bool{flux.AKSApplier: true}
 	for _, o := range p.res.Objects {
 		if o.APIVersion == "v1" && o.Kind == "ServiceAccount" && o.Namespace == p.ns {
 			sa[o.Name] = true
@@ -209,16 +187,16 @@ func (ps *pass) choose() {
 			ps.block(o, "it does not come from a file of this repository")
 			continue
 		}
-		if acct := o.String("spec", "serviceAccountName"); acct != "" && !sa[acct] {
+		if acct := o.Scalar("spec", "serviceAccountName"); acct != "" && !sa[acct] {
 			ps.block(o, "it impersonates service account %s, which does not exist in %s: create it there (or remove serviceAccountName to use flux-applier), then run the migration again", acct, p.ns)
 			continue
 		}
 		ok := true
 		for _, ref := range chartSources(o) {
-			src := p.lookup(ref.kind, ref.ns, ref.name)
+			src := p.lookup(ref.Kind, ref.Namespace, ref.Name)
 			switch {
 			case src == nil:
-				ps.block(o, "its chart source %s %s/%s is not in the repository: create it in %s first", ref.kind, ref.ns, ref.name, p.ns)
+				ps.block(o, "its chart source %s %s/%s is not in the repository: create it in %s first", ref.Kind, ref.Namespace, ref.Name, p.ns)
 				ok = false
 			case src.Namespace == p.ns:
 			case ps.blocked(src):
@@ -236,11 +214,11 @@ func (ps *pass) choose() {
 			continue
 		}
 		for _, ref := range chartSources(o) {
-			if src := p.lookup(ref.kind, ref.ns, ref.name); src != nil && src.Namespace != p.ns {
+			if src := p.lookup(ref.Kind, ref.Namespace, ref.Name); src != nil && src.Namespace != p.ns {
 				ps.move(src, "used by HelmRelease "+o.Namespace+"/"+o.Name)
 				if src.Kind == flux.KindHelmChart {
-					if name := src.String("spec", "sourceRef", "name"); name != "" {
-						if up := p.lookup(src.String("spec", "sourceRef", "kind"), src.Namespace, name); up != nil && up.Namespace != p.ns {
+					if name := src.Scalar("spec", "sourceRef", "name"); name != "" {
+						if up := p.lookup(src.Scalar("spec", "sourceRef", "kind"), src.Namespace, name); up != nil && up.Namespace != p.ns {
 							ps.move(up, "source of HelmChart "+src.Namespace+"/"+src.Name)
 						}
 					}
@@ -265,7 +243,7 @@ func (ps *pass) choose() {
 			continue
 		}
 		for _, ref := range chartSources(o) {
-			if k := refKey(ref.kind, ref.ns, ref.name); ps.moving[k] != (dest{}) {
+			if k := refKey(ref.Kind, ref.Namespace, ref.Name); ps.moving[k] != (dest{}) {
 				for _, src := range p.byKey[k] {
 					ps.block(src, "HelmRelease %s/%s, which stays in %s for now, uses it", o.Namespace, o.Name, o.Namespace)
 				}
@@ -276,11 +254,11 @@ func (ps *pass) choose() {
 		if !flux.IsKustomization(o.APIVersion, o.Kind) || o.Namespace == p.ns {
 			continue
 		}
-		ns := o.String("spec", "sourceRef", "namespace")
+		ns := o.Scalar("spec", "sourceRef", "namespace")
 		if ns == "" {
 			ns = o.Namespace
 		}
-		k := refKey(o.String("spec", "sourceRef", "kind"), ns, o.String("spec", "sourceRef", "name"))
+		k := refKey(o.Scalar("spec", "sourceRef", "kind"), ns, o.Scalar("spec", "sourceRef", "name"))
 		if _, ok := ps.moving[k]; ok {
 			for _, src := range p.byKey[k] {
 				ps.block(src, "Kustomization %s, which stays in %s, syncs from it", o.Namespace+"/"+o.Name, o.Namespace)
@@ -302,22 +280,16 @@ func (ps *pass) choose() {
 // valuesFrom moves the ConfigMaps and Secrets a HelmRelease takes values
 // from: helm-controller reads them in the HelmRelease's own namespace.
 func (ps *pass) valuesFrom(hr *render.Object) {
-	list := hr.Lookup("spec", "valuesFrom")
-	if list == nil {
-		return
-	}
-	for i := range list.Content {
-		idx := strconv.Itoa(i)
-		kind, name := hr.String("spec", "valuesFrom", idx, "kind"), hr.String("spec", "valuesFrom", idx, "name")
-		src := ps.p.lookup(kind, hr.Namespace, name)
+	for _, r := range flux.ReferencesOf(flux.References(hr.Node.YNode()), flux.RoleInput) {
+		src := ps.p.lookup(r.Kind, r.Namespace, r.Name)
 		switch {
 		case src != nil && ps.blocked(src):
 			ps.block(hr, "its values come from %s, which cannot move: %s", src.ID(), ps.reason(src))
 		case src != nil:
 			ps.move(src, "values of HelmRelease "+hr.Namespace+"/"+hr.Name)
-		case hr.String("spec", "valuesFrom", idx, "optional") != "true":
-			ps.note(hr.ValuePos("spec", "valuesFrom", idx, "name"), hr.ID(),
-				"its values come from %s %s/%s, which is not in the repository: it must exist in %s too", kind, hr.Namespace, name, ps.p.ns)
+		case !r.Optional:
+			ps.note(hr.ValuePos(r.NamePath()...), hr.ID(),
+				"its values come from %s %s/%s, which is not in the repository: it must exist in %s too", r.Kind, r.Namespace, r.Name, ps.p.ns)
 		}
 	}
 }
@@ -391,8 +363,8 @@ type setter struct {
 	key   string
 	doc   *load.Doc // where the field is written; nil when nothing can be edited
 	path  []string
-	what  string         // for messages
-	inner []*render.KDir // kustomizations inside it that set a namespace too
+	what  string                 // for messages
+	inner []*render.KustomizeDir // kustomizations inside it that set a namespace too
 }
 
 // setterOf finds what sets an object's namespace: the targetNamespace of
@@ -403,14 +375,14 @@ func setterOf(o *render.Object) setter {
 	if k == nil || k.Layout == nil {
 		return setter{}
 	}
-	var chain []*render.KDir
+	var chain []*render.KustomizeDir
 	switch {
 	case o.Doc != nil:
-		chain = k.Layout.Chain(o.Doc.File.Path)
+		chain = k.Layout.Enclosing(o.Doc.File.Path)
 	case o.GeneratorDoc != nil:
-		chain = k.Layout.ChainFromDir(dirOf(o.GeneratorDoc.File.Path))
+		chain = k.Layout.EnclosingDir(dirOf(o.GeneratorDoc.File.Path))
 	}
-	var withNS []*render.KDir
+	var withNS []*render.KustomizeDir
 	for _, kd := range chain {
 		if kd.Namespace != "" {
 			withNS = append(withNS, kd)
@@ -419,7 +391,7 @@ func setterOf(o *render.Object) setter {
 	if k.Spec.TargetNamespace != "" {
 		s := setter{key: "ks:" + k.Key(), doc: k.Object.Doc, path: []string{"spec", "targetNamespace"},
 			what: "the targetNamespace of Kustomization " + k.Key(), inner: withNS}
-		if s.doc == nil || stringAt(s.doc, s.path...) != k.Spec.TargetNamespace {
+		if s.doc == nil || s.doc.StringAt(s.path...) != k.Spec.TargetNamespace {
 			s.doc = nil // synthetic, or set by a patch: not in a file we can edit
 		}
 		return s
@@ -441,17 +413,6 @@ func dirOf(p string) string {
 		return p[:i]
 	}
 	return "."
-}
-
-func stringAt(d *load.Doc, path ...string) string {
-	if d == nil || d.Node == nil {
-		return ""
-	}
-	n := load.LookupNode(d.Node.YNode(), path...)
-	if n == nil || n.Kind != yaml.ScalarNode {
-		return ""
-	}
-	return n.Value
 }
 
 func clusterScoped(o *render.Object) bool {
@@ -531,7 +492,7 @@ func (ps *pass) namespaces() {
 
 // innerSetter is the kustomization inside s that would set o's namespace
 // once s no longer does.
-func innerSetter(s setter, o *render.Object) *render.KDir {
+func innerSetter(s setter, o *render.Object) *render.KustomizeDir {
 	own := setterOf(o)
 	if own.key != s.key || len(own.inner) == 0 {
 		return nil
@@ -544,11 +505,11 @@ func innerSetter(s setter, o *render.Object) *render.KDir {
 func (ps *pass) setOwn(o *render.Object, ns string, owners ...string) {
 	switch {
 	case o.Doc != nil:
-		if stringAt(o.Doc, "metadata", "namespace") != ns {
+		if o.Doc.StringAt("metadata", "namespace") != ns {
 			ps.edit(o.Doc, rewrite.Edit{Path: []string{"metadata", "namespace"}, Value: ns, After: []string{"name"}, Why: "namespace"}, owners...)
 		}
 	case o.GeneratorDoc != nil:
-		if stringAt(o.GeneratorDoc, append(o.GeneratorPath, "namespace")...) != ns {
+		if o.GeneratorDoc.StringAt(append(o.GeneratorPath, "namespace")...) != ns {
 			ps.edit(o.GeneratorDoc, rewrite.Edit{Path: append(append([]string(nil), o.GeneratorPath...), "namespace"), Value: ns, After: []string{"name"}, Why: "namespace"}, owners...)
 		}
 	default:

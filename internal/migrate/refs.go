@@ -2,7 +2,6 @@ package migrate
 
 import (
 	"sort"
-	"strconv"
 
 	"github.com/fluxlint/fluxlint/internal/flux"
 	"github.com/fluxlint/fluxlint/internal/load"
@@ -15,9 +14,9 @@ func identityOf(o *render.Object) flux.ReleaseIdentity {
 	return flux.HelmReleaseFields{
 		Namespace:        o.Namespace,
 		Name:             o.Name,
-		ReleaseName:      o.String("spec", "releaseName"),
-		TargetNamespace:  o.String("spec", "targetNamespace"),
-		StorageNamespace: o.String("spec", "storageNamespace"),
+		ReleaseName:      o.Scalar("spec", "releaseName"),
+		TargetNamespace:  o.Scalar("spec", "targetNamespace"),
+		StorageNamespace: o.Scalar("spec", "storageNamespace"),
 	}.Identity()
 }
 
@@ -25,7 +24,7 @@ func identityOf(o *render.Object) flux.ReleaseIdentity {
 func (ps *pass) suspend() {
 	for _, k := range sortedKeys(ps.moving) {
 		for _, o := range ps.p.byKey[k] {
-			if flux.IsHelmRelease(o.APIVersion, o.Kind) && o.Doc != nil && o.String("spec", "suspend") != "true" {
+			if flux.IsHelmRelease(o.APIVersion, o.Kind) && o.Doc != nil && o.Scalar("spec", "suspend") != "true" {
 				ps.edit(o.Doc, rewrite.Edit{Path: []string{"spec", "suspend"}, Value: "true", Raw: true, Why: "suspend"}, k)
 			}
 		}
@@ -43,7 +42,7 @@ func (ps *pass) specs() {
 			}
 			id := identityOf(o)
 			set := func(field, value string, after ...string) {
-				if o.String("spec", field) == "" {
+				if o.Scalar("spec", field) == "" {
 					ps.edit(o.Doc, rewrite.Edit{Path: []string{"spec", field}, Value: value, After: after, Why: "identity"}, k)
 				}
 			}
@@ -51,27 +50,24 @@ func (ps *pass) specs() {
 			set("targetNamespace", id.Namespace, "releaseName")
 			set("storageNamespace", id.StorageNamespace, "targetNamespace", "releaseName")
 			for _, ref := range chartSources(o) {
-				src := ps.p.lookup(ref.kind, ref.ns, ref.name)
+				src := ps.p.lookup(ref.Kind, ref.Namespace, ref.Name)
 				if src == nil {
 					continue
 				}
 				ns, name, _ := ps.destOf(src)
-				ps.ref(o, ref.path, ns, name, ps.p.ns, k)
+				ps.ref(o, ref.Path, ns, name, ps.p.ns, k)
 			}
-			if list := o.Lookup("spec", "valuesFrom"); list != nil {
-				for i := range list.Content {
-					idx := strconv.Itoa(i)
-					src := ps.p.lookup(o.String("spec", "valuesFrom", idx, "kind"), o.Namespace, o.String("spec", "valuesFrom", idx, "name"))
-					if src == nil {
-						continue
-					}
-					if _, name, _ := ps.destOf(src); name != src.Name {
-						ps.edit(o.Doc, rewrite.Edit{Path: []string{"spec", "valuesFrom", idx, "name"}, Value: name, Why: "rename"}, k)
-					}
+			for _, r := range flux.ReferencesOf(flux.References(o.Node.YNode()), flux.RoleInput) {
+				src := ps.p.lookup(r.Kind, r.Namespace, r.Name)
+				if src == nil {
+					continue
+				}
+				if _, name, _ := ps.destOf(src); name != src.Name {
+					ps.edit(o.Doc, rewrite.Edit{Path: r.NamePath(), Value: name, Why: "rename"}, k)
 				}
 			}
-			if o.String("spec", "suspend") == "true" {
-				if stringAt(o.Doc, "spec", "suspend") == "true" {
+			if o.Scalar("spec", "suspend") == "true" {
+				if o.Doc.StringAt("spec", "suspend") == "true" {
 					ps.edit(o.Doc, rewrite.Edit{Path: []string{"spec", "suspend"}, Op: rewrite.Delete, Why: "unsuspend"}, k)
 				} else {
 					ps.block(o, "it is suspended by a patch, not in its file: take the suspension away by hand after the move")
@@ -85,7 +81,7 @@ func (ps *pass) specs() {
 			if o.Kind != flux.KindHelmChart || o.Doc == nil {
 				continue
 			}
-			if src := ps.p.lookup(o.String("spec", "sourceRef", "kind"), o.Namespace, o.String("spec", "sourceRef", "name")); src != nil {
+			if src := ps.p.lookup(o.Scalar("spec", "sourceRef", "kind"), o.Namespace, o.Scalar("spec", "sourceRef", "name")); src != nil {
 				if _, name, _ := ps.destOf(src); name != src.Name {
 					ps.edit(o.Doc, rewrite.Edit{Path: []string{"spec", "sourceRef", "name"}, Value: name, Why: "rename"}, k)
 				}
@@ -100,8 +96,8 @@ func (ps *pass) specs() {
 func (ps *pass) ref(o *render.Object, path []string, ns, name, defaultNS string, owners ...string) {
 	nsPath := append(append([]string(nil), path...), "namespace")
 	namePath := append(append([]string(nil), path...), "name")
-	written := stringAt(o.Doc, nsPath...)
-	rendered := o.String(nsPath...)
+	written := o.Doc.StringAt(nsPath...)
+	rendered := o.Scalar(nsPath...)
 	switch {
 	case written != "" && written != ns:
 		ps.edit(o.Doc, rewrite.Edit{Path: nsPath, Value: ns, Why: "reference"}, owners...)
@@ -110,8 +106,8 @@ func (ps *pass) ref(o *render.Object, path []string, ns, name, defaultNS string,
 	case written == "" && rendered == "" && ns != defaultNS:
 		ps.edit(o.Doc, rewrite.Edit{Path: nsPath, Value: ns, After: []string{"name"}, Why: "reference"}, owners...)
 	}
-	if name != o.String(namePath...) {
-		if stringAt(o.Doc, namePath...) == "" {
+	if name != o.Scalar(namePath...) {
+		if o.Doc.StringAt(namePath...) == "" {
 			ps.block(o, "the name of its reference %v is not written in its file", path)
 			return
 		}
@@ -119,79 +115,56 @@ func (ps *pass) ref(o *render.Object, path []string, ns, name, defaultNS string,
 	}
 }
 
-// references follows every other reference to a moving object: dependsOn
-// between HelmReleases, Kustomization health checks, and the objects
-// Alerts and Receivers watch.
+// references follows every other reference to a moving object: dependsOn,
+// Kustomization health checks, and the objects Alerts and Receivers watch;
+// and a HelmRelease that stays follows the chart sources that move.
 func (ps *pass) references() {
 	for _, o := range ps.p.objs {
 		if o.Doc == nil {
 			continue
 		}
-		ownNS, _, _ := ps.destOf(o)
-		switch {
-		case flux.IsHelmRelease(o.APIVersion, o.Kind):
-			ps.refList(o, "dependsOn", flux.KindHelmRelease, ownNS)
-			if _, _, moves := ps.destOf(o); !moves {
-				// A HelmRelease that stays follows the sources that move.
-				for _, ref := range chartSources(o) {
-					if src := ps.p.lookup(ref.kind, ref.ns, ref.name); src != nil {
-						if ns, name, moves := ps.destOf(src); moves {
-							ps.ref(o, ref.path, ns, name, o.Namespace, key(src))
+		ownNS, _, moves := ps.destOf(o)
+		for _, r := range flux.References(o.Node.YNode()) {
+			switch r.Field.Role {
+			case flux.RoleDependency, flux.RoleHealthCheck, flux.RoleWatch:
+				ps.followRef(o, r, ownNS)
+			case flux.RoleSource:
+				if !moves && flux.IsHelmRelease(o.APIVersion, o.Kind) {
+					if src := ps.p.lookup(r.Kind, r.Namespace, r.Name); src != nil {
+						if ns, name, srcMoves := ps.destOf(src); srcMoves {
+							ps.ref(o, r.Path, ns, name, o.Namespace, key(src))
 						}
 					}
 				}
 			}
-		case flux.IsKustomization(o.APIVersion, o.Kind):
-			ps.refList(o, "healthChecks", "", ownNS)
-		case o.Group() == flux.NotificationGroup && o.Kind == flux.KindAlert:
-			ps.refList(o, "eventSources", "", ownNS)
-		case o.Group() == flux.NotificationGroup && o.Kind == flux.KindReceiver:
-			ps.refList(o, "resources", "", ownNS)
 		}
 	}
 }
 
-// refList updates the entries of spec.<field> that point at moving
-// objects, or whose namespace default changes because o moves.
-func (ps *pass) refList(o *render.Object, field, kind, ownNS string) {
-	list := o.Lookup("spec", field)
-	if list == nil || o.Doc == nil {
+// followRef updates a namespaced reference of o that points at a moving
+// object, or whose namespace default changes because o moves.
+func (ps *pass) followRef(o *render.Object, r flux.Reference, ownNS string) {
+	if r.Name == "*" || !r.Field.Namespaced {
 		return
 	}
-	for i := range list.Content {
-		idx := strconv.Itoa(i)
-		path := []string{"spec", field, idx}
-		k := kind
-		if k == "" {
-			k = o.String(append(path, "kind")...)
+	target := ps.p.lookup(r.Kind, r.Namespace, r.Name)
+	tns, tname := r.Namespace, r.Name
+	owner := key(o)
+	if target != nil {
+		var moves bool
+		tns, tname, moves = ps.destOf(target)
+		if moves {
+			owner = key(target)
 		}
-		name := o.String(append(path, "name")...)
-		ns := o.String(append(path, "namespace")...)
-		if ns == "" {
-			ns = o.Namespace
-		}
-		if name == "" || name == "*" {
-			continue
-		}
-		target := ps.p.lookup(k, ns, name)
-		tns, tname := ns, name
-		owner := key(o)
-		if target != nil {
-			var moves bool
-			tns, tname, moves = ps.destOf(target)
-			if moves {
-				owner = key(target)
-			}
-		}
-		if tns == ns && tname == name && ownNS == o.Namespace {
-			continue // nothing moved on either end
-		}
-		owners := []string{owner}
-		if _, _, moves := ps.destOf(o); moves && owner != key(o) {
-			owners = append(owners, key(o))
-		}
-		ps.ref(o, path, tns, tname, ownNS, owners...)
 	}
+	if tns == r.Namespace && tname == r.Name && ownNS == o.Namespace {
+		return // nothing moved on either end
+	}
+	owners := []string{owner}
+	if _, _, moves := ps.destOf(o); moves && owner != key(o) {
+		owners = append(owners, key(o))
+	}
+	ps.ref(o, r.Path, tns, tname, ownNS, owners...)
 }
 
 // checkEditable blocks the objects whose move needs an edit in a SOPS
@@ -310,14 +283,14 @@ func (ps *pass) fill(plan *Plan, changes map[string]*Change) {
 		d := ps.moving[k]
 		m := Move{Kind: o.Kind, From: o.Namespace + "/" + o.Name, To: d.ns + "/" + d.name, Why: d.why}
 		if ps.p.opts.Step == StepSuspend {
-			if !flux.IsHelmRelease(o.APIVersion, o.Kind) || o.String("spec", "suspend") == "true" {
+			if !flux.IsHelmRelease(o.APIVersion, o.Kind) || o.Scalar("spec", "suspend") == "true" {
 				continue
 			}
 			m.To, m.Why = "suspended", "will move to "+d.ns+"/"+d.name
 		}
 		plan.Moves = append(plan.Moves, m)
 		if flux.IsHelmRelease(o.APIVersion, o.Kind) && ps.p.opts.Step == StepMove {
-			if o.String("spec", "suspend") == "true" {
+			if o.Scalar("spec", "suspend") == "true" {
 				plan.Unsuspended = append(plan.Unsuspended, o.Namespace+"/"+o.Name)
 			} else {
 				plan.NotSuspended = append(plan.NotSuspended, o.Namespace+"/"+o.Name)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/fluxlint/fluxlint/analyzers"
+	"github.com/fluxlint/fluxlint/internal/analysis"
 	"github.com/fluxlint/fluxlint/internal/flux"
 	"github.com/fluxlint/fluxlint/internal/render"
 )
@@ -78,7 +79,7 @@ func verify(opts Options, before *render.Result, plan *Plan, p *planner) error {
 		if id.Old != id.New {
 			failf("HelmRelease %s would change its release identity from %+v to %+v, and Helm would install it again", id.Before, id.Old, id.New)
 		}
-		if plan.Step == StepSuspend && a.String("spec", "suspend") != "true" && movesHR(plan, id.Before) {
+		if plan.Step == StepSuspend && a.Scalar("spec", "suspend") != "true" && movesHR(plan, id.Before) {
 			failf("HelmRelease %s is not suspended after step 1", id.Before)
 		}
 	}
@@ -89,8 +90,8 @@ func verify(opts Options, before *render.Result, plan *Plan, p *planner) error {
 			continue
 		}
 		for _, ref := range chartSources(o) {
-			if afterBy[refKey(ref.kind, ref.ns, ref.name)] == nil && p.lookup(ref.kind, ref.ns, ref.name) != nil {
-				failf("HelmRelease %s/%s would refer to %s %s/%s, which is not rendered after the migration", o.Namespace, o.Name, ref.kind, ref.ns, ref.name)
+			if afterBy[refKey(ref.Kind, ref.Namespace, ref.Name)] == nil && p.lookup(ref.Kind, ref.Namespace, ref.Name) != nil {
+				failf("HelmRelease %s/%s would refer to %s %s/%s, which is not rendered after the migration", o.Namespace, o.Name, ref.Kind, ref.Namespace, ref.Name)
 			}
 		}
 	}
@@ -101,8 +102,8 @@ func verify(opts Options, before *render.Result, plan *Plan, p *planner) error {
 		moved[to] = true
 	}
 	findings := 0
-	ds := analyzers.Run(after, []*analyzers.Analyzer{analyzers.CrossNamespaceRef, analyzers.ConfigNamespace},
-		analyzers.Config{Options: analyzers.Options{ConfigNamespace: p.ns}})
+	ds := analysis.Run(after, []*analysis.Analyzer{analyzers.CrossNamespaceRef, analyzers.ConfigNamespace},
+		analysis.Config{Suite: analyzers.All})
 	for _, d := range ds {
 		if d.Object != nil && moved[key(d.Object)] {
 			failf("after the migration, %s: %s [%s]", d.Pos, d.Message, d.Rule)
@@ -116,7 +117,7 @@ func verify(opts Options, before *render.Result, plan *Plan, p *planner) error {
 		was[string(pr.Code)+"\x00"+pr.Message] = true
 	}
 	for _, pr := range after.Problems {
-		if !pr.Warning && !was[string(pr.Code)+"\x00"+strings.ReplaceAll(pr.Message, tmp, before.Repo.Root)] {
+		if pr.Blocking() && !was[string(pr.Code)+"\x00"+strings.ReplaceAll(pr.Message, tmp, before.Repo.Root)] {
 			failf("after the migration: %s", pr)
 		}
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fluxlint/fluxlint/internal/check"
+	"github.com/fluxlint/fluxlint/internal/config"
 	"github.com/fluxlint/fluxlint/internal/render"
 )
 
@@ -14,11 +14,11 @@ import (
 // HelmRelease, so Helm would look for the release in cluster-config.
 func TestVerifyCatchesALostIdentity(t *testing.T) {
 	dir := "../../testdata/migrate/seed-001/before"
-	cfg, err := check.LoadConfig(dir)
+	cfg, err := config.ForRepository(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ro, _ := check.Merge(render.Options{Dir: dir}, cfg)
+	ro := config.Merge(render.Options{Dir: dir}, cfg)
 	opts := Options{Render: ro, Step: StepMove}
 	res, err := render.Render(ro)
 	if err != nil {

@@ -8,100 +8,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/fluxlint/fluxlint/internal/flux"
-	"github.com/fluxlint/fluxlint/internal/load"
 )
-
-// Entry is one Kustomization of an AKS fluxConfiguration, as given to
-// "az k8s-configuration flux create --kustomization name=apps path=./apps
-// prune=true dependsOn=infra". Azure creates it as the Flux Kustomization
-// "<config-name>-<name>" in the configuration namespace, syncing the
-// GitRepository "<config-name>".
-type Entry struct {
-	Name          string
-	Path          string
-	Prune         bool
-	Wait          bool
-	Force         bool
-	DependsOn     []string
-	Interval      string
-	Timeout       string
-	RetryInterval string
-	// At is where the entry was given (a configuration file line, or the
-	// command line).
-	At load.Pos
-}
-
-// EntryKeys are the keys ParseEntry accepts, with their aliases.
-var EntryKeys = []string{"name", "path", "prune", "wait", "force", "dependsOn", "depends_on",
-	"syncInterval", "sync_interval", "timeout", "retryInterval", "retry_interval", "disableHealthCheck", "disable_health_check"}
-
-// IsEntryKey reports whether "key=..." is a key of an entry.
-func IsEntryKey(key string) bool {
-	for _, k := range EntryKeys {
-		if k == key {
-			return true
-		}
-	}
-	return false
-}
-
-// ParseEntry parses "name=apps path=./apps prune=true dependsOn=infra".
-// Defaults are Azure's: prune false, wait (health checks) true, intervals
-// and timeout 10m.
-func ParseEntry(s string) (Entry, error) {
-	e := Entry{Path: "./", Wait: true, Interval: "10m", Timeout: "10m", RetryInterval: "10m"}
-	for _, f := range strings.Fields(s) {
-		key, val, ok := strings.Cut(f, "=")
-		if !ok {
-			return e, fmt.Errorf("kustomization %q: %q is not key=value", s, f)
-		}
-		var err error
-		switch key {
-		case "name":
-			e.Name = val
-		case "path":
-			e.Path = val
-		case "prune":
-			e.Prune, err = strconv.ParseBool(val)
-		case "wait":
-			e.Wait, err = strconv.ParseBool(val)
-		case "disableHealthCheck", "disable_health_check":
-			var d bool
-			d, err = strconv.ParseBool(val)
-			e.Wait = !d
-		case "force":
-			e.Force, err = strconv.ParseBool(val)
-		case "dependsOn", "depends_on":
-			val = strings.Trim(val, "[]")
-			for _, d := range strings.Split(val, ",") {
-				if d = strings.Trim(strings.TrimSpace(d), `"'`); d != "" {
-					e.DependsOn = append(e.DependsOn, d)
-				}
-			}
-		case "syncInterval", "sync_interval":
-			e.Interval = val
-		case "timeout":
-			e.Timeout = val
-		case "retryInterval", "retry_interval":
-			e.RetryInterval = val
-		default:
-			return e, fmt.Errorf("kustomization %q: unknown key %q (known: %s)", s, key, strings.Join(EntryKeys, ", "))
-		}
-		if err != nil {
-			return e, fmt.Errorf("kustomization %q: %s: %v", s, key, err)
-		}
-	}
-	if e.Name == "" {
-		return e, fmt.Errorf("kustomization %q: name is required", s)
-	}
-	return e, nil
-}
-
-// managedSourcePatch is the patch the microsoft.flux extension puts on its
-// Kustomizations so that a HelmRelease annotated
-// clusterconfig.azure.com/use-managed-source uses the configuration's
-// GitRepository as chart source (flux-semantics §9).
-const managedSourceAnnotation = "clusterconfig.azure.com/use-managed-source"
 
 // entryRoots synthesises what Azure creates for the entries: the
 // GitRepository and one Kustomization per entry.
@@ -145,7 +52,7 @@ spec:
 	return roots, objs, nil
 }
 
-func entryYAML(e Entry, ns, cfg string) string {
+func entryYAML(e flux.AKSKustomization, ns, cfg string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: %s\n  namespace: %s\n", strconv.Quote(cfg+"-"+e.Name), ns)
 	b.WriteString("  labels:\n    clusterconfig.azure.com/is-managed: \"true\"\nspec:\n")
@@ -167,6 +74,6 @@ func entryYAML(e Entry, ns, cfg string) string {
       group: helm.toolkit.fluxcd.io
       kind: HelmRelease
       annotationSelector: %s=true
-`, cfg, ns, managedSourceAnnotation)
+`, cfg, ns, flux.ManagedSourceAnnotation)
 	return b.String()
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/fluxlint/fluxlint/internal/render"
-	"github.com/fluxlint/fluxlint/internal/synth"
+	"github.com/fluxlint/fluxlint/internal/tools/synth"
 )
 
 func benchRender(b *testing.B, dir string) {

@@ -77,7 +77,7 @@ func (r *renderer) build(t *tree, j job) {
 		return
 	}
 	fs := securefs.MakeFsInMemory(vfs)
-	g := &kgraph{r: r, k: k, fs: fs, view: view, visited: map[string]bool{}}
+	g := &layoutWalker{r: r, k: k, fs: fs, view: view, visited: map[string]bool{}}
 	manifest, keepOrigin, err := g.prepareRoot(dirPath, kfile, manifest)
 	if err == nil {
 		err = fs.WriteFile(kfile, manifest)
@@ -104,7 +104,7 @@ func (r *renderer) reportSymlinks(repo *load.Repo, rel string, k *Kustomization)
 			continue
 		}
 		r.linksSeen[repo.Prefix+l] = true
-		r.report(Problem{Code: SymlinkIgnored, Warning: true, Pos: load.Pos{File: repo.Prefix + l}, Kustomization: k,
+		r.report(Problem{Code: SymlinkIgnored, Pos: load.Pos{File: repo.Prefix + l}, Kustomization: k,
 			Message: fmt.Sprintf("%s is a symbolic link: Flux's artifact leaves links out, so neither fluxlint nor Flux reads what it points to", repo.Prefix+l)})
 	}
 }
@@ -127,7 +127,7 @@ func (r *renderer) view(src *sourceDir, ref flux.Ref) *load.View {
 	ignore := ""
 	if src.repo == r.repo {
 		if d := r.index.lookup(ref); d != nil {
-			ignore = stringAt(d, "spec", "ignore")
+			ignore = d.StringAt("spec", "ignore")
 		}
 	}
 	key := src.repo.Root + "\x00" + ignore
@@ -262,7 +262,7 @@ func silenceStderr() func() {
 // reportBuildError reports a failed build at the most precise place the
 // message allows: a kustomization entry it names, a YAML syntax error in a
 // file it names, or the Kustomization's spec.path.
-func (r *renderer) reportBuildError(k *Kustomization, view *load.View, msg string, g *kgraph) {
+func (r *renderer) reportBuildError(k *Kustomization, view *load.View, msg string, g *layoutWalker) {
 	p := Problem{Code: BuildFailed, Pos: k.Object.ValuePos("spec", "path"), Kustomization: k, Object: k.Object,
 		Message: fmt.Sprintf("kustomize build of %s failed: %s", k.Key(), msg)}
 	// A file the message names that does not parse is the real cause.

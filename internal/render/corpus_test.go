@@ -13,8 +13,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/fluxlint/fluxlint/internal/fixture"
 	"github.com/fluxlint/fluxlint/internal/render"
+	"github.com/fluxlint/fluxlint/internal/tools/fixture"
 )
 
 func corpusDir(t testing.TB) string { return fixture.CorpusDir(t, 2) }
@@ -158,7 +158,7 @@ func TestCorpusRendersWithoutCrash(t *testing.T) {
 				if _, err := os.Lstat(filepath.Join(dir, p.Pos.File)); err != nil {
 					t.Errorf("problem names %q, which is not a file of the repository: %s", p.Pos.File, p)
 				}
-				if !p.Warning {
+				if p.Blocking() {
 					errors++
 				}
 			}

@@ -16,19 +16,19 @@ import (
 	"github.com/fluxlint/fluxlint/internal/load"
 )
 
-// kgraph walks the kustomization files a build will read before kustomize
+// layoutWalker walks the kustomization files a build will read before kustomize
 // does: it takes remote bases and remote files out (fluxlint never fetches
 // anything, and reports them instead), notes whether any kustomization sets
 // "openapi", and remembers where each entry is written so that a build error
 // can point at it.
-type kgraph struct {
+type layoutWalker struct {
 	r       *renderer
 	k       *Kustomization
 	fs      filesys.FileSystem
 	view    *load.View
 	visited map[string]bool
 	openAPI bool
-	entries []entry
+	entries []pathEntry
 	layout  *Layout
 }
 
@@ -39,14 +39,14 @@ type Layout struct {
 	// Root is the build directory, relative to the repository.
 	Root string
 	// Dirs are the kustomizations of the build, by directory.
-	Dirs map[string]*KDir
+	Dirs map[string]*KustomizeDir
 	// Files maps each resource file to the directory of the kustomization
 	// that lists it.
 	Files map[string]string
 }
 
-// KDir is one kustomization of a build.
-type KDir struct {
+// KustomizeDir is one kustomization of a build.
+type KustomizeDir struct {
 	Dir string
 	// Doc is its kustomization file's document; nil for the one Flux
 	// generated for a path without one.
@@ -59,19 +59,19 @@ type KDir struct {
 	Parent string
 }
 
-// Chain lists the kustomizations from the one that lists file up to the
+// Enclosing lists the kustomizations from the one that lists file up to the
 // build's root.
-func (l *Layout) Chain(file string) []*KDir {
+func (l *Layout) Enclosing(file string) []*KustomizeDir {
 	dir, ok := l.Files[file]
 	if !ok {
 		return nil
 	}
-	return l.ChainFromDir(dir)
+	return l.EnclosingDir(dir)
 }
 
-// ChainFromDir lists the kustomizations from the one in dir up to the root.
-func (l *Layout) ChainFromDir(dir string) []*KDir {
-	var out []*KDir
+// EnclosingDir lists the kustomizations from the one in dir up to the root.
+func (l *Layout) EnclosingDir(dir string) []*KustomizeDir {
+	var out []*KustomizeDir
 	for seen := map[string]bool{}; !seen[dir]; {
 		seen[dir] = true
 		kd := l.Dirs[dir]
@@ -87,8 +87,8 @@ func (l *Layout) ChainFromDir(dir string) []*KDir {
 	return out
 }
 
-// entry is a path a kustomization file names, and where it names it.
-type entry struct {
+// pathEntry is a path a kustomization file names, and where it names it.
+type pathEntry struct {
 	target string // absolute path in the repository
 	text   string // as written
 	pos    load.Pos
@@ -104,7 +104,7 @@ var (
 // every kustomization under it. It always adds origin annotations, which
 // is how fluxlint traces objects to files; keepOrigin says whether Flux
 // itself would have had them in its output.
-func (g *kgraph) prepareRoot(dirPath, kfile string, manifest []byte) ([]byte, bool, error) {
+func (g *layoutWalker) prepareRoot(dirPath, kfile string, manifest []byte) ([]byte, bool, error) {
 	m := map[string]any{}
 	if err := sigyaml.Unmarshal(manifest, &m); err != nil {
 		return nil, false, err
@@ -124,10 +124,10 @@ func (g *kgraph) prepareRoot(dirPath, kfile string, manifest []byte) ([]byte, bo
 	}
 	g.visited[dirPath] = true
 	root := g.rel(dirPath)
-	g.layout = &Layout{Root: root, Dirs: map[string]*KDir{}, Files: map[string]string{}}
-	kd := &KDir{Dir: root, Doc: g.kustomizationDoc(kfile)}
+	g.layout = &Layout{Root: root, Dirs: map[string]*KustomizeDir{}, Files: map[string]string{}}
+	kd := &KustomizeDir{Dir: root, Doc: g.kustomizationDoc(kfile)}
 	if kd.Doc != nil {
-		kd.Namespace = stringAt(kd.Doc, "namespace")
+		kd.Namespace = kd.Doc.StringAt("namespace")
 	}
 	g.layout.Dirs[root] = kd
 	g.walk(dirPath, kfile, m)
@@ -137,7 +137,7 @@ func (g *kgraph) prepareRoot(dirPath, kfile string, manifest []byte) ([]byte, bo
 
 // visit prepares the kustomization in dir, rewriting it in the in-memory
 // overlay when a remote entry had to be taken out.
-func (g *kgraph) visit(dir, parent string) {
+func (g *layoutWalker) visit(dir, parent string) {
 	if g.visited[dir] {
 		return
 	}
@@ -160,7 +160,7 @@ func (g *kgraph) visit(dir, parent string) {
 	if sigyaml.Unmarshal(data, &m) != nil {
 		return // kustomize reports it
 	}
-	kd := &KDir{Dir: g.rel(dir), Doc: g.kustomizationDoc(kfile), Parent: g.rel(parent)}
+	kd := &KustomizeDir{Dir: g.rel(dir), Doc: g.kustomizationDoc(kfile), Parent: g.rel(parent)}
 	if ns, ok := m["namespace"].(string); ok {
 		kd.Namespace = ns
 	}
@@ -174,7 +174,7 @@ func (g *kgraph) visit(dir, parent string) {
 
 // walk looks at the entries of one kustomization; it reports whether it
 // removed any.
-func (g *kgraph) walk(dir, kfile string, m map[string]any) bool {
+func (g *layoutWalker) walk(dir, kfile string, m map[string]any) bool {
 	if _, ok := m["openapi"]; ok {
 		g.openAPI = true
 	}
@@ -201,7 +201,7 @@ func (g *kgraph) walk(dir, kfile string, m map[string]any) bool {
 			}
 			kept = append(kept, v)
 			target := filepath.Join(dir, s)
-			g.entries = append(g.entries, entry{target: target, text: s, pos: pos})
+			g.entries = append(g.entries, pathEntry{target: target, text: s, pos: pos})
 			switch {
 			case g.fs.IsDir(target):
 				g.visit(target, dir)
@@ -224,7 +224,7 @@ func (g *kgraph) walk(dir, kfile string, m map[string]any) bool {
 			for _, key := range []string{"path", "files", "envs", "env"} {
 				switch val := item[key].(type) {
 				case string:
-					g.entries = append(g.entries, entry{target: filepath.Join(dir, val), text: val, pos: g.entryPos(doc, field, i, key)})
+					g.entries = append(g.entries, pathEntry{target: filepath.Join(dir, val), text: val, pos: g.entryPos(doc, field, i, key)})
 				case []any:
 					var kept []any
 					for j, f := range val {
@@ -245,7 +245,7 @@ func (g *kgraph) walk(dir, kfile string, m map[string]any) bool {
 							continue
 						}
 						kept = append(kept, f)
-						g.entries = append(g.entries, entry{target: filepath.Join(dir, file), text: file, pos: pos})
+						g.entries = append(g.entries, pathEntry{target: filepath.Join(dir, file), text: file, pos: pos})
 					}
 					item[key] = kept
 				}
@@ -261,7 +261,7 @@ func (g *kgraph) walk(dir, kfile string, m map[string]any) bool {
 }
 
 // rel is a path of the build relative to its repository.
-func (g *kgraph) rel(p string) string {
+func (g *layoutWalker) rel(p string) string {
 	r, err := filepath.Rel(g.view.Repo.Root, p)
 	if err != nil {
 		return p
@@ -271,7 +271,7 @@ func (g *kgraph) rel(p string) string {
 
 // kustomizationDoc is the repository document of a kustomization file, or
 // nil for one Flux generated.
-func (g *kgraph) kustomizationDoc(kfile string) *load.Doc {
+func (g *layoutWalker) kustomizationDoc(kfile string) *load.Doc {
 	rel, err := filepath.Rel(g.view.Repo.Root, kfile)
 	if err != nil {
 		return nil
@@ -287,7 +287,7 @@ func (g *kgraph) kustomizationDoc(kfile string) *load.Doc {
 	return docs[0]
 }
 
-func (g *kgraph) entryPos(doc *load.Doc, path ...interface{}) load.Pos {
+func (g *layoutWalker) entryPos(doc *load.Doc, path ...interface{}) load.Pos {
 	if doc == nil {
 		return g.k.Object.ValuePos("spec", "path")
 	}
@@ -308,8 +308,8 @@ func (g *kgraph) entryPos(doc *load.Doc, path ...interface{}) load.Pos {
 
 // locate finds the entry a kustomize error message is about: the one whose
 // path the message names, preferring the longest (most specific) match.
-func (g *kgraph) locate(msg string) (load.Pos, bool) {
-	var cands []entry
+func (g *layoutWalker) locate(msg string) (load.Pos, bool) {
+	var cands []pathEntry
 	for _, e := range g.entries {
 		rel, err := filepath.Rel(g.view.Repo.Root, e.target)
 		if err != nil {

@@ -1,14 +1,6 @@
-// Package render builds a GitOps repository the way Flux would: every Flux
-// Kustomization reachable from the entry points is built with Flux's own
-// kustomize generator, substituted, and followed into the Kustomizations it
-// produces. Every rendered object remembers the chain of Kustomizations that
-// produced it and the document it came from.
 package render
 
 import (
-	"strings"
-
-	kustomizev1 "github.com/fluxcd/kustomize-controller/api/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/fluxlint/fluxlint/internal/flux"
@@ -90,13 +82,9 @@ func (o *Object) ValuePos(path ...string) load.Pos {
 	return o.FieldPos(path...)
 }
 
-// String returns the scalar at path of the rendered object ("" if absent).
-func (o *Object) String(path ...string) string {
-	n := load.LookupNode(o.Node.YNode(), path...)
-	if n == nil || n.Kind != yaml.ScalarNode {
-		return ""
-	}
-	return n.Value
+// Scalar returns the scalar at path of the rendered object ("" if absent).
+func (o *Object) Scalar(path ...string) string {
+	return load.Scalar(load.LookupNode(o.Node.YNode(), path...))
 }
 
 // Lookup returns the rendered node at path, or nil.
@@ -106,68 +94,3 @@ func (o *Object) Lookup(path ...string) *yaml.Node {
 
 // Has reports whether the rendered object has a field at path.
 func (o *Object) Has(path ...string) bool { return o.Lookup(path...) != nil }
-
-// Kustomization is a Flux Kustomization of the rendered tree.
-type Kustomization struct {
-	Namespace, Name string
-
-	// Object is the Kustomization as applied (or, for an entry point, as
-	// written or synthesised).
-	Object *Object
-	Spec   kustomizev1.KustomizationSpec
-
-	Parent   *Kustomization
-	Children []*Kustomization
-	// Objects are the objects its build produces, in build order.
-	Objects []*Object
-
-	// Source is the resolved sourceRef (namespace defaulted).
-	Source flux.Ref
-	// Rendered is true when the build succeeded (possibly with problems
-	// that did not stop it, such as an unresolved variable).
-	Rendered bool
-	// Dir is the path of spec.path relative to the repository root, when
-	// the source maps into the repository.
-	Dir string
-	// Layout is how its build is put together, when it was built.
-	Layout *Layout
-
-	unstructured map[string]any
-}
-
-// Key is "namespace/name".
-func (k *Kustomization) Key() string { return k.Namespace + "/" + k.Name }
-
-// Root is the entry point the Kustomization was reached from.
-func (k *Kustomization) Root() *Kustomization {
-	for k.Parent != nil {
-		k = k.Parent
-	}
-	return k
-}
-
-// Chain lists the Kustomizations from the entry point down to k.
-func (k *Kustomization) Chain() []*Kustomization {
-	var c []*Kustomization
-	for ; k != nil; k = k.Parent {
-		c = append([]*Kustomization{k}, c...)
-	}
-	return c
-}
-
-// ChainString is the chain as "ns/a > ns/b > ns/c".
-func (k *Kustomization) ChainString() string {
-	var parts []string
-	for _, c := range k.Chain() {
-		parts = append(parts, c.Key())
-	}
-	return strings.Join(parts, " > ")
-}
-
-// Walk visits k and its descendants depth-first, parents before children.
-func (k *Kustomization) Walk(fn func(*Kustomization)) {
-	fn(k)
-	for _, c := range k.Children {
-		c.Walk(fn)
-	}
-}

@@ -81,7 +81,7 @@ func WriteYAML(w io.Writer, r *Result, groups []Group) error {
 			fmt.Fprintln(w, "# entry points")
 		} else {
 			k := g.Kustomization
-			fmt.Fprintf(w, "# Kustomization %s path=%s chain=%s\n", k.Key(), k.Dir, k.ChainString())
+			fmt.Fprintf(w, "# Kustomization %s path=%s chain=%s\n", k.Key(), k.Dir, k.LineageString())
 		}
 		for _, o := range g.Objects {
 			s, err := Redacted(o).String()
@@ -135,7 +135,7 @@ func WriteJSON(w io.Writer, r *Result, groups []Group, problems []Problem) error
 		jg := jsonGroup{Rendered: true, Objects: []map[string]any{}, Sources: []string{}}
 		if k := g.Kustomization; k != nil {
 			jg.Kustomization, jg.Path, jg.Rendered = k.Key(), k.Dir, k.Rendered
-			for _, c := range k.Chain() {
+			for _, c := range k.Lineage() {
 				jg.Chain = append(jg.Chain, c.Key())
 			}
 		}
@@ -151,11 +151,11 @@ func WriteJSON(w io.Writer, r *Result, groups []Group, problems []Problem) error
 	}
 	for _, p := range problems {
 		jp := jsonProb{Code: string(p.Code), Severity: "error", Pos: p.Pos.String(), Message: p.Message}
-		if p.Warning {
+		if !p.Blocking() {
 			jp.Severity = "warning"
 		}
 		if p.Kustomization != nil {
-			jp.Kustomization = p.Kustomization.ChainString()
+			jp.Kustomization = p.Kustomization.LineageString()
 		}
 		out.Problems = append(out.Problems, jp)
 	}

@@ -7,7 +7,7 @@ import (
 )
 
 // Code names a kind of render problem. Each code is a rule of its own in
-// "fluxlint check" so that CI shows it.
+// "fluxlint check" so that CI shows it; the rule's id is the code.
 type Code string
 
 // The render problems.
@@ -28,7 +28,7 @@ const (
 	Substitution Code = "substitution"
 	// SubstituteFromMissing: a ConfigMap or Secret that substituteFrom
 	// needs is not in the repository (it may be created in the cluster).
-	// A warning: its variables are rendered as placeholders.
+	// Its variables are rendered as placeholders.
 	SubstituteFromMissing Code = "substitute-from-missing"
 	// DependencyCycle: Kustomizations depend on each other in a cycle, or a
 	// Kustomization (indirectly) produces itself.
@@ -36,11 +36,22 @@ const (
 	// DuplicateKustomization: two documents produce the same Kustomization.
 	DuplicateKustomization Code = "duplicate-kustomization"
 	// SymlinkIgnored: a symbolic link in a rendered directory. Flux's
-	// artifacts leave links out, and so does fluxlint. A warning.
+	// artifacts leave links out, and so does fluxlint.
 	SymlinkIgnored Code = "symlink-ignored"
 	// InvalidObject: an object Flux would refuse to apply as rendered.
 	InvalidObject Code = "invalid-object"
 )
+
+// nonBlocking lists the codes of problems that keep nothing from
+// rendering; the rules that report them are warnings, the others errors.
+var nonBlocking = map[Code]bool{
+	SubstituteFromMissing: true,
+	SymlinkIgnored:        true,
+}
+
+// Blocking reports whether a problem of this code keeps part of the
+// repository from rendering as Flux would render it.
+func (c Code) Blocking() bool { return !nonBlocking[c] }
 
 // Problem is something that kept part of the repository from rendering as
 // Flux would render it.
@@ -52,18 +63,20 @@ type Problem struct {
 	Kustomization *Kustomization
 	// Object is the rendered object concerned, if any.
 	Object *Object
-	// Warning marks a problem that did not keep anything from rendering.
-	Warning bool
 }
+
+// Blocking reports whether the problem kept part of the repository from
+// rendering (see Code.Blocking).
+func (p Problem) Blocking() bool { return p.Code.Blocking() }
 
 func (p Problem) String() string {
 	level := "error"
-	if p.Warning {
+	if !p.Blocking() {
 		level = "warning"
 	}
 	s := fmt.Sprintf("%s: %s: %s [%s]", p.Pos, level, p.Message, p.Code)
 	if p.Kustomization != nil {
-		s += " (Kustomization " + p.Kustomization.ChainString() + ")"
+		s += " (Kustomization " + p.Kustomization.LineageString() + ")"
 	}
 	return s
 }

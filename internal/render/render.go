@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	kustomizev1 "github.com/fluxcd/kustomize-controller/api/v1"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/fluxlint/fluxlint/internal/flux"
 	"github.com/fluxlint/fluxlint/internal/load"
@@ -23,9 +22,10 @@ type Options struct {
 
 	// Entries are AKS-style entry points (az k8s-configuration flux create
 	// --kustomization ...). When there are any, no root is auto-detected.
-	Entries []Entry
-	// ConfigNamespace and ConfigName name the fluxConfiguration the entries
-	// belong to; both default to "cluster-config".
+	Entries []flux.AKSKustomization
+	// ConfigNamespace is the AKS configuration namespace, which turns the
+	// multi-tenancy rules on; ConfigName names the fluxConfiguration the
+	// entries belong to. With entries, both default to flux's defaults.
 	ConfigNamespace, ConfigName string
 
 	// Sources maps a source ("Kind/namespace/name") to a local directory,
@@ -55,6 +55,9 @@ type Result struct {
 	// AutoDetected is true when the roots were found in the repository
 	// rather than given as AKS entries.
 	AutoDetected bool
+	// ConfigNamespace is the AKS configuration namespace ("" when the
+	// repository is not checked for AKS multi-tenancy).
+	ConfigNamespace string
 	// Objects are all objects: the entry points as written (or
 	// synthesised), then everything the Kustomizations apply, depth-first.
 	Objects []*Object
@@ -88,11 +91,11 @@ func Render(opts Options) (*Result, error) {
 	// Parsing kustomize's built-in OpenAPI schema takes as long as dozens
 	// of builds; do it while the repository is read.
 	go loadSchema()
-	if opts.ConfigNamespace == "" {
-		opts.ConfigNamespace = "cluster-config"
+	if len(opts.Entries) > 0 && opts.ConfigNamespace == "" {
+		opts.ConfigNamespace = flux.DefaultConfigNamespace
 	}
 	if opts.ConfigName == "" {
-		opts.ConfigName = "cluster-config"
+		opts.ConfigName = flux.DefaultConfigName
 	}
 	repo, err := load.Open(opts.Dir)
 	if err != nil {
@@ -106,7 +109,7 @@ func Render(opts Options) (*Result, error) {
 	defer silenceStderr()()
 	r.index = indexDocs(repo)
 
-	res := &Result{Repo: repo}
+	res := &Result{Repo: repo, ConfigNamespace: opts.ConfigNamespace}
 	if len(opts.Entries) > 0 {
 		roots, objs, err := r.entryRoots()
 		if err != nil {
@@ -234,13 +237,13 @@ func (r *renderer) detectRoots() []*Kustomization {
 	var cands []*load.Doc
 	for _, d := range r.index.byKind[flux.KindKustomization] {
 		if flux.IsKustomization(d.APIVersion, d.Kind) && !patchFiles[d.File.Path] &&
-			stringAt(d, "spec", "sourceRef", "name") != "" {
+			d.StringAt("spec", "sourceRef", "name") != "" {
 			cands = append(cands, d)
 		}
 	}
 	dirs := make(map[*load.Doc]string, len(cands))
 	for _, d := range cands {
-		dirs[d] = cleanRel(stringAt(d, "spec", "path"))
+		dirs[d] = cleanRel(d.StringAt("spec", "path"))
 	}
 	containedBy := make(map[*load.Doc]int, len(cands))
 	for _, d := range cands {
@@ -375,14 +378,6 @@ func (r *renderer) newKustomization(obj *Object, parent *Kustomization) (*Kustom
 		k.Source.Namespace = k.Namespace
 	}
 	return k, nil
-}
-
-func stringAt(d *load.Doc, p ...string) string {
-	n := load.LookupNode(d.Node.YNode(), p...)
-	if n == nil || n.Kind != yaml.ScalarNode {
-		return ""
-	}
-	return n.Value
 }
 
 // cleanRel cleans a spec.path into a slash path relative to the source root

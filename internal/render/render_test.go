@@ -16,7 +16,7 @@ func renderFixture(t *testing.T, name string) *render.Result {
 		t.Fatal(err)
 	}
 	for _, p := range res.Problems {
-		if !p.Warning {
+		if p.Blocking() {
 			t.Errorf("problem: %s", p)
 		}
 	}
@@ -60,7 +60,7 @@ func TestProvenance(t *testing.T) {
 		if got := o.FieldPos(c.path...); got != c.field {
 			t.Errorf("%s: field %v at %v, want %v", o.ID(), c.path, got, c.field)
 		}
-		if o.AppliedBy == nil || o.AppliedBy.ChainString() != c.chain {
+		if o.AppliedBy == nil || o.AppliedBy.LineageString() != c.chain {
 			t.Errorf("%s: applied through %v, want %s", o.ID(), o.AppliedBy, c.chain)
 		}
 	}

@@ -61,7 +61,7 @@ func (r *renderer) newSubstituter(t *tree, k *Kustomization, m resmap.ResMap) *s
 			key := ref.Kind + "/" + k.Namespace + "/" + ref.Name
 			client.absent[key] = nil
 			absent = append(absent, key)
-			r.report(Problem{Code: SubstituteFromMissing, Warning: true, Pos: k.Object.FieldPos("spec", "postBuild", "substituteFrom", strconv.Itoa(i), "name"), Kustomization: k, Object: k.Object,
+			r.report(Problem{Code: SubstituteFromMissing, Pos: k.Object.FieldPos("spec", "postBuild", "substituteFrom", strconv.Itoa(i), "name"), Kustomization: k, Object: k.Object,
 				Message: fmt.Sprintf("substituteFrom %s %s/%s is not in the repository; Flux fails %s until it exists in the cluster, and its variables are rendered as placeholders", ref.Kind, k.Namespace, ref.Name, k.Key())})
 		}
 	}

@@ -120,12 +120,12 @@ func (r *renderer) children(t *tree, k *Kustomization) []*Kustomization {
 		}
 		if anc := ancestor(k, child.Key()); anc != nil {
 			r.report(Problem{Code: DependencyCycle, Pos: o.Pos(), Kustomization: k, Object: o,
-				Message: fmt.Sprintf("Kustomization %s produces its own ancestor: %s > %s", child.Key(), k.ChainString(), child.Key())})
+				Message: fmt.Sprintf("Kustomization %s produces its own ancestor: %s > %s", child.Key(), k.LineageString(), child.Key())})
 			continue
 		}
 		if prev := t.byKey[child.Key()]; prev != nil {
 			r.report(Problem{Code: DuplicateKustomization, Pos: o.Pos(), Kustomization: k, Object: o,
-				Message: fmt.Sprintf("Kustomization %s is also produced by %s; only the first is rendered", child.Key(), prev.Parent.ChainString())})
+				Message: fmt.Sprintf("Kustomization %s is also produced by %s; only the first is rendered", child.Key(), prev.Parent.LineageString())})
 			continue
 		}
 		t.byKey[child.Key()] = child

@@ -1,18 +1,4 @@
-// Package analyzertest runs analyzers over fixture repositories and
-// compares their findings with the "# want" comments written in the
-// fixtures, in the style of golang.org/x/tools' analysistest.
-//
-// Each directory below testdata/analyzers/<rule>/ is one case: a small
-// repository, with a .fluxlint.yaml when the case needs settings (the AKS
-// configuration namespace, entry points). A comment
-//
-//	namespace: flux-system  # want "refers to HelmRepository"
-//
-// expects a finding on its line; the regular expression is matched against
-// "severity: message [rule]". A case fails on a finding nobody wanted and
-// on a want that nothing matched, and when the repository does not render
-// (unless a render rule is under test).
-package analyzertest
+package analysistest
 
 import (
 	"os"
@@ -20,19 +6,44 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/fluxlint/fluxlint/analyzers"
-	"github.com/fluxlint/fluxlint/internal/check"
-	"github.com/fluxlint/fluxlint/internal/fixture"
+	"github.com/fluxlint/fluxlint/internal/analysis"
+	"github.com/fluxlint/fluxlint/internal/config"
+	"github.com/fluxlint/fluxlint/internal/lint"
 	"github.com/fluxlint/fluxlint/internal/render"
+	"github.com/fluxlint/fluxlint/internal/tools/fixture"
 )
 
-// TestData returns the directory of a rule's fixtures.
-func TestData(rule string) string {
-	return filepath.Join("..", "testdata", "analyzers", rule)
+// RunAll runs every case under root (testdata/analyzers): one subtest per
+// rule directory, one per case. A directory named after no rule of suite,
+// and a rule of suite without a directory, fail the test.
+func RunAll(t *testing.T, root string, suite []*analysis.Analyzer) {
+	t.Helper()
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs := map[string]bool{}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		dirs[e.Name()] = true
+		a := analysis.ByName(suite, e.Name())
+		if a == nil {
+			t.Errorf("%s: no rule %q", filepath.Join(root, e.Name()), e.Name())
+			continue
+		}
+		t.Run(a.Name, func(t *testing.T) { Run(t, filepath.Join(root, a.Name), suite, a) })
+	}
+	for _, a := range suite {
+		if !dirs[a.Name] {
+			t.Errorf("rule %s has no fixtures under %s", a.Name, filepath.Join(root, a.Name))
+		}
+	}
 }
 
-// Run runs the analyzers over every case under dir.
-func Run(t *testing.T, dir string, list ...*analyzers.Analyzer) {
+// Run runs rule a over every case under dir.
+func Run(t *testing.T, dir string, suite []*analysis.Analyzer, a *analysis.Analyzer) {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -45,29 +56,34 @@ func Run(t *testing.T, dir string, list ...*analyzers.Analyzer) {
 		}
 		cases++
 		repo := filepath.Join(dir, e.Name())
-		t.Run(e.Name(), func(t *testing.T) {
-			RunCase(t, repo, list...)
-		})
+		t.Run(e.Name(), func(t *testing.T) { RunCase(t, repo, suite, a) })
 	}
 	if cases == 0 {
 		t.Fatalf("no cases under %s", dir)
 	}
 }
 
-// RunCase runs the analyzers over one fixture repository.
-func RunCase(t *testing.T, repo string, list ...*analyzers.Analyzer) []analyzers.Diagnostic {
+// RunCase runs rule a, and the rules the case's configuration names, over
+// one fixture repository.
+func RunCase(t *testing.T, repo string, suite []*analysis.Analyzer, a *analysis.Analyzer) []analysis.Diagnostic {
 	t.Helper()
-	rep, err := check.Run(check.Options{Render: render.Options{Dir: repo}, Analyzers: list})
+	cfg, err := config.ForRepository(repo)
 	if err != nil {
 		t.Fatal(err)
 	}
-	testsRender := false
-	for _, a := range list {
-		testsRender = testsRender || a.Render
+	list := []*analysis.Analyzer{a}
+	for _, id := range cfg.RuleNames() {
+		if other := analysis.ByName(suite, id); other != nil && other != a {
+			list = append(list, other)
+		}
 	}
-	if !testsRender {
+	rep, err := lint.Run(lint.Options{Render: render.Options{Dir: repo}, Config: cfg, Suite: suite, Analyzers: list})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Problem == "" {
 		for _, p := range rep.Result.Problems {
-			if !p.Warning {
+			if p.Blocking() {
 				t.Errorf("the fixture does not render: %s", p)
 			}
 		}

@@ -15,8 +15,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/fluxlint/fluxlint/internal/fixture"
-	"github.com/fluxlint/fluxlint/internal/synth"
+	"github.com/fluxlint/fluxlint/internal/tools/fixture"
+	"github.com/fluxlint/fluxlint/internal/tools/synth"
 )
 
 type result struct {

@@ -1,0 +1,26 @@
+package analysis
+
+import "github.com/fluxlint/fluxlint/internal/render"
+
+// ProblemRule makes the rule that reports the renderer's problems of one
+// code. Its id is the code, and its severity follows from the code: error
+// for a problem that kept something from rendering, warning otherwise.
+func ProblemRule(code render.Code, doc Doc) *Analyzer {
+	sev := Warning
+	if code.Blocking() {
+		sev = Error
+	}
+	return &Analyzer{
+		Name:     string(code),
+		Doc:      doc,
+		Severity: sev,
+		Problem:  code,
+		Run: func(p *Pass) {
+			for _, pr := range p.Problems() {
+				if pr.Code == code {
+					p.Report(Diagnostic{Pos: pr.Pos, Message: pr.Message, Object: pr.Object, Kustomization: pr.Kustomization})
+				}
+			}
+		},
+	}
+}

@@ -1,0 +1,75 @@
+package lint
+
+import (
+	"github.com/fluxlint/fluxlint/internal/analysis"
+	"github.com/fluxlint/fluxlint/internal/config"
+	"github.com/fluxlint/fluxlint/internal/render"
+)
+
+// Options say what to check.
+type Options struct {
+	// Render are the render options from the command line; the
+	// configuration fills in what they leave empty.
+	Render render.Options
+	// Config is the configuration; nil to read the one at the root of
+	// Render.Dir.
+	Config *config.Config
+	// Suite is every rule there is; Analyzers are those to run (nil for
+	// all of Suite).
+	Suite, Analyzers []*analysis.Analyzer
+	// Filters run after the standard ones (silenced, excluded) and before
+	// sorting: a change filter, a baseline.
+	Filters []Filter
+}
+
+// Report is the outcome of a check.
+type Report struct {
+	Result      *render.Result
+	Config      *config.Config
+	Diagnostics []analysis.Diagnostic
+	// Dropped counts the findings each filter left out, by filter name.
+	Dropped map[string]int
+}
+
+// Run checks a repository. The error is for a check that could not run at
+// all: an unreadable repository or a bad configuration.
+func Run(opts Options) (*Report, error) {
+	cfg := opts.Config
+	if cfg == nil {
+		var err error
+		if cfg, err = config.ForRepository(opts.Render.Dir); err != nil {
+			return nil, err
+		}
+	}
+	if err := cfg.CheckRules(opts.Suite); err != nil {
+		return nil, err
+	}
+	list := opts.Analyzers
+	if list == nil {
+		list = opts.Suite
+	}
+	res, err := render.Render(config.Merge(opts.Render, cfg))
+	if err != nil {
+		return nil, err
+	}
+	ds := analysis.Run(res, list, analysis.Config{Suite: opts.Suite, Severity: cfg.Rules})
+	pipeline := append([]Filter{Unsilenced{}, Excluded{Config: cfg}}, opts.Filters...)
+	pipeline = append(pipeline, Sorted{})
+	rep := &Report{Result: res, Config: cfg, Dropped: map[string]int{}}
+	rep.Diagnostics = Apply(ds, pipeline, rep.Dropped)
+	return rep, nil
+}
+
+// Failing reports whether any finding is at or above the severity; with
+// Off (--fail-on=none) nothing fails.
+func (r *Report) Failing(sev analysis.Severity) bool {
+	if sev == analysis.Off {
+		return false
+	}
+	for _, d := range r.Diagnostics {
+		if d.Severity >= sev {
+			return true
+		}
+	}
+	return false
+}
