@@ -13,6 +13,7 @@ var All = []*analysis.Analyzer{
 	HealthChecks,
 	PlaintextSecret,
 	SOPSWithoutDecryption,
+	InsecureSource,
 	RemovedAPI,
 	DependencyNotFound,
 	ReleaseName,
