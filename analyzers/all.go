@@ -29,6 +29,8 @@ var All = []*analysis.Analyzer{
 	DuplicateKustomization,
 	SymlinkIgnored,
 	InvalidObject,
+	AliasExpansion,
+	LimitExceeded,
 	// Findings about suppressions.
 	Suppression,
 }

@@ -31,11 +31,8 @@ func runPlaintextSecret(p *analysis.Pass) {
 		var first load.Pos
 		for _, field := range []string{"data", "stringData"} {
 			m := load.LookupNode(written, field)
-			if m == nil || m.Kind != yaml.MappingNode {
-				continue
-			}
-			for i := 0; i+1 < len(m.Content); i += 2 {
-				key, v := m.Content[i].Value, m.Content[i+1].Value
+			for _, kv := range entries(m) {
+				key, v := kv[0].Value, scalarText(kv[1])
 				if field == "data" {
 					if b, err := base64.StdEncoding.DecodeString(v); err == nil {
 						v = string(b)
@@ -55,6 +52,52 @@ func runPlaintextSecret(p *analysis.Pass) {
 				o.ID(), strings.Join(keys, ", "), plural(len(keys), "holds", "hold"))
 		}
 	}
+}
+
+// entries are the key/value pairs of a mapping, with those its merge keys
+// ("<<: *base") bring in, as the API server reads them.
+func entries(m *yaml.Node) [][2]*yaml.Node {
+	for m != nil && m.Kind == yaml.AliasNode {
+		m = m.Alias
+	}
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out [][2]*yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if k.Value == "<<" && k.Tag != "!!str" {
+			if v.Kind == yaml.SequenceNode {
+				for _, item := range v.Content {
+					out = append(out, entries(item)...)
+				}
+			} else {
+				out = append(out, entries(v)...)
+			}
+			continue
+		}
+		out = append(out, [2]*yaml.Node{k, v})
+	}
+	return out
+}
+
+// scalarText is a value's text: a scalar's value, an alias's target, and
+// for a list or mapping (which the API refuses) every scalar in it.
+func scalarText(n *yaml.Node) string {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n == nil {
+		return ""
+	}
+	if n.Kind == yaml.ScalarNode {
+		return n.Value
+	}
+	var parts []string
+	for _, c := range n.Content {
+		parts = append(parts, scalarText(c))
+	}
+	return strings.Join(parts, " ")
 }
 
 // writtenNode is the object as written in Git: its source document, or for

@@ -17,7 +17,7 @@ func TestFixResolves(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "ks.yaml"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	repo, err := load.Open(dir)
+	repo, err := load.Open(dir, load.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,9 @@ func Since(dir, rev string) (map[string]bool, error) {
 	if strings.HasPrefix(rev, "-") {
 		return nil, fmt.Errorf("revision %q: must not start with '-'", rev)
 	}
+	if err := inRepository(dir); err != nil {
+		return nil, err
+	}
 	out, err := git(dir, "diff", "--name-only", "--relative", "--no-renames", rev, "--")
 	if err != nil {
 		return nil, err
@@ -28,11 +31,25 @@ func Since(dir, rev string) (map[string]bool, error) {
 // Staged returns the files under dir that are staged for the next commit
 // (added, copied, modified, renamed or deleted), relative to dir.
 func Staged(dir string) (map[string]bool, error) {
+	if err := inRepository(dir); err != nil {
+		return nil, err
+	}
 	out, err := git(dir, "diff", "--cached", "--name-only", "--relative", "--diff-filter=ACMRD")
 	if err != nil {
 		return nil, err
 	}
 	return lines(out), nil
+}
+
+// inRepository checks that dir is inside a git work tree, so that git is
+// never asked to diff files outside one (it would answer with its whole
+// usage text).
+func inRepository(dir string) error {
+	out, err := git(dir, "rev-parse", "--is-inside-work-tree")
+	if err != nil || strings.TrimSpace(string(out)) != "true" {
+		return fmt.Errorf("%s is not inside a git work tree", dir)
+	}
+	return nil
 }
 
 func git(dir string, args ...string) ([]byte, error) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/fluxlint/fluxlint/analyzers"
 	"github.com/fluxlint/fluxlint/internal/analysis"
@@ -90,7 +89,7 @@ func runCheck(e *env, args []string) int {
 	}
 	if err == nil {
 		if *output != "" {
-			err = os.WriteFile(e.abs(*output), buf.Bytes(), 0o644)
+			err = e.output(*output, buf.Bytes())
 		} else {
 			_, err = e.stdout.Write(buf.Bytes())
 		}

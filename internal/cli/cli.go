@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/pflag"
+
+	"github.com/fluxlint/fluxlint/internal/redact"
 )
 
 // Exit codes.
@@ -20,10 +23,31 @@ var Version = "dev"
 
 // env is what a command runs with.
 type env struct {
+	// stdout and stderr mask every secret value in secrets: everything
+	// fluxlint prints goes through them, or through output, which does too.
 	stdout, stderr io.Writer
+	secrets        *redact.Set
 	// workDir is the directory relative paths are taken from ("" = the
 	// process's working directory).
 	workDir string
+}
+
+// newEnv makes the environment of a command that writes to stdout and
+// stderr through the redaction layer.
+func newEnv(stdout, stderr io.Writer) *env {
+	set := redact.NewSet()
+	return &env{stdout: redact.NewWriter(stdout, set), stderr: redact.NewWriter(stderr, set), secrets: set}
+}
+
+// output writes data to the file at path (relative to the working
+// directory), through the redaction layer.
+func (e *env) output(path string, data []byte) error {
+	f, err := os.Create(e.abs(path))
+	if err != nil {
+		return err
+	}
+	_, err = redact.NewWriter(f, e.secrets).Write(data)
+	return errors.Join(err, f.Close())
 }
 
 type command struct {
@@ -47,7 +71,7 @@ func commands() []command {
 // Main runs fluxlint with args (without the program name) and returns the
 // exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
-	return mainIn(&env{stdout: stdout, stderr: stderr}, args)
+	return mainIn(newEnv(stdout, stderr), args)
 }
 
 func mainIn(e *env, args []string) int {

@@ -17,7 +17,7 @@ func runMigrate(e *env, args []string) int {
 	list := fs.BoolP("list", "l", false, "list the files that would change")
 	fs.BoolP("diff", "d", true, "print a unified diff of the changes (the default)")
 	checkOnly := fs.Bool("check", false, "exit 1 when a migration is still needed (for CI)")
-	force := fs.Bool("force", false, "write the move even though Git does not suspend the HelmReleases (they are suspended in the cluster)")
+	force := fs.Bool("force", false, "write the move even though Git does not suspend the HelmReleases (they are suspended in the cluster), and replace read-only or hard-linked files")
 	rest, code, ok := parse(e, fs, args)
 	if !ok {
 		return code
@@ -64,7 +64,7 @@ func runMigrate(e *env, args []string) int {
 			fmt.Fprintln(e.stderr, "fluxlint migrate: nothing written: run step 1 (--step suspend) first, or pass --force if the HelmReleases are suspended in the cluster")
 			return ExitError
 		}
-		if err := plan.Write(); err != nil {
+		if err := plan.Write(*force); err != nil {
 			fmt.Fprintf(e.stderr, "fluxlint migrate: %v\n", err)
 			return ExitError
 		}

@@ -59,6 +59,7 @@ func (f *renderFlags) options(e *env, dir string) (render.Options, error) {
 		ConfigNamespace:    f.configNamespace,
 		ConfigName:         f.configName,
 		NoStrictSubstitute: !f.strictSubstitute,
+		Secrets:            e.secrets,
 	}
 	for _, s := range f.entries {
 		en, err := flux.ParseAKSKustomization(s)
@@ -109,7 +110,13 @@ func groupEntryArgs(args []string) []string {
 		var words []string
 		switch {
 		case a == "--kustomization":
-			// value words follow
+			// The next argument is the value, whatever it looks like, so
+			// that a malformed entry is reported as one; more words
+			// follow while they look like entry keys.
+			if i+1 < len(args) {
+				i++
+				words = append(words, args[i])
+			}
 		case strings.HasPrefix(a, "--kustomization="):
 			words = append(words, strings.TrimPrefix(a, "--kustomization="))
 		default:

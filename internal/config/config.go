@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/bmatcuk/doublestar/v4"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/fluxlint/fluxlint/internal/analysis"
@@ -36,11 +36,14 @@ type Config struct {
 	Sources map[string]string `json:"sources,omitempty"`
 	// Rules maps a rule id to the severity it runs at (Off turns it off).
 	Rules map[string]analysis.Severity `json:"rules,omitempty"`
-	// Exclude lists path patterns (with ** for any depth) whose findings
-	// are not reported.
+	// Exclude lists path patterns (doublestar syntax: ** for any depth,
+	// {a,b} for either) whose findings are not reported.
 	Exclude []string `json:"exclude,omitempty"`
 	// StrictSubstitute is false to turn strict postBuild substitution off.
 	StrictSubstitute *bool `json:"strictSubstitute,omitempty"`
+	// Limits raise (or lower) the limits a render runs with; zero fields
+	// keep their defaults.
+	Limits load.Limits `json:"limits,omitempty"`
 
 	// Positions of the keys, for messages about their values.
 	pos map[string]load.Pos
@@ -65,7 +68,7 @@ func Find(dir string) string {
 	return ""
 }
 
-var knownKeys = []string{"configNamespace", "configName", "kustomizations", "sources", "rules", "exclude", "strictSubstitute"}
+var knownKeys = []string{"configNamespace", "configName", "kustomizations", "sources", "rules", "exclude", "strictSubstitute", "limits"}
 
 // Load reads the configuration file at file; display is the name used in
 // messages. Unknown keys, wrong types and bad values are errors that name
@@ -172,10 +175,37 @@ func Parse(data []byte, display string) (*Config, error) {
 				if err != nil {
 					return nil, err
 				}
-				if _, err := path.Match(strings.ReplaceAll(s, "**", "*"), ""); err != nil {
+				if !doublestar.ValidatePattern(s) {
 					return nil, fail(item, "exclude: bad pattern %q", s)
 				}
 				c.Exclude = append(c.Exclude, s)
+			}
+		case "limits":
+			if v.Kind != yaml.MappingNode {
+				return nil, fail(v, "limits: want a mapping of limit names to numbers")
+			}
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				lk, lv := v.Content[j], v.Content[j+1]
+				n, err := strconv.ParseInt(lv.Value, 10, 64)
+				if err != nil || n <= 0 || lv.Kind != yaml.ScalarNode {
+					return nil, fail(lv, "limits: %s: want a positive whole number, not %q", lk.Value, lv.Value)
+				}
+				switch lk.Value {
+				case "aliasNodes":
+					c.Limits.AliasNodes = int(n)
+				case "eagerParseBytes":
+					c.Limits.EagerParseBytes = n
+				case "objectsPerBuild":
+					c.Limits.ObjectsPerBuild = int(n)
+				case "kustomizationsPerBuild":
+					c.Limits.KustomizationsPerBuild = int(n)
+				case "substitutionBytes":
+					c.Limits.SubstitutionBytes = int(n)
+				case "objectsTotal":
+					c.Limits.ObjectsTotal = int(n)
+				default:
+					return nil, fail(lk, "limits: unknown limit %q (aliasNodes, eagerParseBytes, objectsPerBuild, kustomizationsPerBuild, substitutionBytes, objectsTotal)", lk.Value)
+				}
 			}
 		default:
 			return nil, fail(k, "unknown key %q (known: %s)", k.Value, strings.Join(knownKeys, ", "))
@@ -238,34 +268,17 @@ func (c *Config) Excluded(rel string) bool {
 }
 
 // matchPath matches a slash path against a pattern in which "**" stands for
-// any number of directories and a trailing "/" for everything below.
+// any number of directories, "{a,b}" for either, and a trailing "/" for
+// everything below. doublestar matches in time linear in the pattern and
+// path, so a pattern with many "**" (which the repository, and so a pull
+// request, controls) cannot make fluxlint backtrack exponentially.
 func matchPath(pat, p string) bool {
 	pat = strings.TrimPrefix(pat, "./")
 	if strings.HasSuffix(pat, "/") {
 		pat += "**"
 	}
-	return matchParts(strings.Split(pat, "/"), strings.Split(p, "/"))
-}
-
-func matchParts(pat, parts []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			for i := 0; i <= len(parts); i++ {
-				if matchParts(pat[1:], parts[i:]) {
-					return true
-				}
-			}
-			return false
-		}
-		if len(parts) == 0 {
-			return false
-		}
-		if ok, _ := path.Match(pat[0], parts[0]); !ok {
-			return false
-		}
-		pat, parts = pat[1:], parts[1:]
-	}
-	return len(parts) == 0
+	ok, _ := doublestar.Match(pat, p)
+	return ok
 }
 
 // RuleNames lists the rule ids the configuration mentions, sorted.
@@ -311,6 +324,9 @@ func Merge(o render.Options, c *Config) render.Options {
 	}
 	if c.StrictSubstitute != nil && !*c.StrictSubstitute {
 		o.NoStrictSubstitute = true
+	}
+	if o.Limits == (load.Limits{}) {
+		o.Limits = c.Limits
 	}
 	return o
 }

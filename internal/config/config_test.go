@@ -1,10 +1,11 @@
 package config
 
 import (
-	"github.com/fluxlint/fluxlint/internal/analysis"
-
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/fluxlint/fluxlint/internal/analysis"
 )
 
 func TestParse(t *testing.T) {
@@ -60,4 +61,26 @@ func TestParseErrorsNameTheirLine(t *testing.T) {
 			t.Errorf("%q: got %v, want %s...", src, err, want)
 		}
 	}
+}
+
+// Whatever .fluxlint.yaml holds (a pull request controls it), parsing it
+// ends with a configuration or an error that names a line, and matching
+// its exclude patterns ends too.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("configNamespace: cluster-config\nrules:\n  prune: off\nexclude:\n  - vendor/**\n  - '{a,b}/**/c'\nlimits:\n  objectsPerBuild: 10\n"))
+	f.Add([]byte("kustomizations:\n  - name=apps path=./apps prune=true dependsOn=infra\n  - name: x\n    dependsOn: [a, b]\n"))
+	f.Add([]byte("exclude: ['**/a/**/b/**/c/**/d/**/e/**/f/**/g/**/h']\n"))
+	f.Add([]byte("sources:\n  GitRepository/a/b: ./x\nstrictSubstitute: false\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse(data, ".fluxlint.yaml")
+		if err != nil {
+			var ce *Error
+			if errors.As(err, &ce) && ce.Pos.File != ".fluxlint.yaml" {
+				t.Fatalf("error without its file: %v", err)
+			}
+			return
+		}
+		c.Excluded(strings.Repeat("a/b/", 20) + "x.yaml")
+		c.RuleNames()
+	})
 }

@@ -3,7 +3,6 @@ package load
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"regexp"
 	"strconv"
@@ -249,6 +248,11 @@ func parseDocuments(f *File) {
 				d.ErrLine = c.line
 			}
 		default:
+			if aerr := aliasError(&n, f.repo.limits); aerr != nil {
+				d.Err, d.ErrLine = aerr, c.line
+				f.refusal = aerr
+				break
+			}
 			shiftLines(&n, c.line-1)
 			root := &n
 			if root.Kind == yaml.DocumentNode {
@@ -266,17 +270,15 @@ func parseDocuments(f *File) {
 		d.Index = len(f.docs)
 		f.docs = append(f.docs, d)
 	}
+	if f.repo.secrets != nil {
+		collectSecrets(f)
+	}
 }
 
 // decodeOne decodes the first document of b, turning a panic of the YAML
 // library into an error.
-func decodeOne(b []byte, n *yaml.Node) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("yaml: %v", r)
-		}
-	}()
-	return yaml.NewDecoder(bytes.NewReader(b)).Decode(n)
+func decodeOne(b []byte, n *yaml.Node) error {
+	return decodeNode(yaml.NewDecoder(bytes.NewReader(b)), n)
 }
 
 var lineInError = regexp.MustCompile(`line (\d+)`)

@@ -1,9 +1,12 @@
 package load
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -128,7 +131,7 @@ func TestArtifactRules(t *testing.T) {
 	if err := os.Symlink(filepath.Join(dir, "outside.txt"), filepath.Join(dir, "apps/link.yaml")); err != nil {
 		t.Fatal(err)
 	}
-	repo, err := Open(dir)
+	repo, err := Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +176,7 @@ func TestArtifactRules(t *testing.T) {
 	}
 
 	write("apps/.sourceignore", "a.yaml\n")
-	repo, _ = Open(dir)
+	repo, _ = Open(dir, Options{})
 	if got := included(""); slices.Contains(got, "apps/a.yaml") || !slices.Contains(got, "apps/logo.png") {
 		t.Errorf("artifact with a .sourceignore %v", got)
 	}
@@ -204,4 +207,31 @@ func FuzzLoad(f *testing.F) {
 			_ = d.Nearest("spec", "x", "0")
 		}
 	})
+}
+
+// A document whose aliases expand too far, or without end, is refused in
+// time linear in its text; one with a few real anchors is read.
+func TestAliasExpansionIsBounded(t *testing.T) {
+	var levels []string
+	prev := "x"
+	for i := 0; i < 30; i++ { // 5^30 nodes once expanded
+		name := fmt.Sprintf("l%d", i)
+		levels = append(levels, fmt.Sprintf("&%s [%s,%s,%s,%s,%s]", name, prev, prev, prev, prev, prev))
+		prev = "*" + name
+	}
+	for _, c := range []struct {
+		name, text string
+		refused    bool
+	}{
+		{"bomb", "a: [" + strings.Join(levels, ", ") + "]\n", true},
+		{"cycle", "a: &a [*a]\n", true},
+		{"merge", "base: &base {a: 1, b: 2}\nx:\n  <<: *base\n  c: 3\ny: *base\n", false},
+	} {
+		f := ParseBytes(c.name+".yaml", []byte(c.text))
+		var ae *AliasError
+		refused := len(f.Docs()) == 1 && errors.As(f.Docs()[0].Err, &ae)
+		if refused != c.refused || (refused && f.Refusal() == nil) {
+			t.Errorf("%s: refused %v (%v), want %v", c.name, refused, f.Docs()[0].Err, c.refused)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
@@ -9,6 +10,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
+
+	"github.com/fluxlint/fluxlint/internal/redact"
 )
 
 // Repo is a directory tree on disk: a Git checkout, or a directory that
@@ -27,6 +31,19 @@ type Repo struct {
 	paths    []string        // sorted, slash-separated, relative to Root
 	dirs     map[string]bool // real directories (no links), relative
 	Symlinks []string        // relative paths of the symbolic links found
+
+	limits  Limits
+	secrets *redact.Set
+}
+
+// Options say how to read a repository.
+type Options struct {
+	// Limits bound what reading the repository may cost; zero fields take
+	// their defaults.
+	Limits Limits
+	// Secrets collects the secret values of every document parsed, for the
+	// redaction layer; nil collects nothing.
+	Secrets *redact.Set
 }
 
 // File is a regular file of a Repo. Its content is read and, for YAML
@@ -41,10 +58,14 @@ type File struct {
 	data    []byte
 	readErr error
 	docs    []*Doc
+	// refusal is why the file is left out of every artifact (a document
+	// whose aliases expand too far); nil for most files.
+	refusal error
+	loaded  atomic.Bool
 }
 
 // Open lists the tree at dir. It reads no file content yet.
-func Open(dir string) (*Repo, error) {
+func Open(dir string, opts Options) (*Repo, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
@@ -59,7 +80,7 @@ func Open(dir string) (*Repo, error) {
 	if abs, err = filepath.EvalSymlinks(abs); err != nil {
 		return nil, fmt.Errorf("cannot open repository: %w", err)
 	}
-	r := &Repo{Root: abs, files: map[string]*File{}, dirs: map[string]bool{}}
+	r := &Repo{Root: abs, files: map[string]*File{}, dirs: map[string]bool{}, limits: opts.Limits.OrDefault(), secrets: opts.Secrets}
 	err = filepath.WalkDir(abs, func(p string, de fs.DirEntry, err error) error {
 		if err != nil {
 			if p == abs {
@@ -131,9 +152,25 @@ func (r *Repo) YAMLFiles() []*File {
 	return out
 }
 
-// ParseAll reads and parses every YAML file, using up to workers goroutines.
+// Limits are the limits the repository is read with.
+func (r *Repo) Limits() Limits { return r.limits }
+
+// ScanFiles are the YAML files parsed when the repository is scanned: all
+// but those above Limits.EagerParseBytes, which are parsed only when a
+// build reads them.
+func (r *Repo) ScanFiles() []*File {
+	var out []*File
+	for _, f := range r.YAMLFiles() {
+		if f.Size <= r.limits.EagerParseBytes {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ParseAll reads and parses the ScanFiles, using up to workers goroutines.
 func (r *Repo) ParseAll(workers int) {
-	files := r.YAMLFiles()
+	files := r.ScanFiles()
 	if workers < 1 {
 		workers = 1
 	}
@@ -158,18 +195,44 @@ func (r *Repo) ParseAll(workers int) {
 func (f *File) load() {
 	f.once.Do(func() {
 		f.data, f.readErr = os.ReadFile(filepath.Join(f.repo.Root, filepath.FromSlash(f.Path)))
-		if f.readErr == nil && IsYAML(f.Path) {
+		switch {
+		case f.readErr != nil:
+		case IsYAML(f.Path):
 			parseDocuments(f)
+		case bytes.IndexByte(f.data, '&') >= 0 && bytes.IndexByte(f.data, '*') >= 0:
+			// kustomize reads any file a kustomization lists as YAML,
+			// whatever its name: its aliases are bounded too.
+			f.refusal = checkAliases(f.data, f.repo.limits)
 		}
+		f.loaded.Store(true)
 	})
+}
+
+// Refused lists the files read so far that are refused, sorted.
+func (r *Repo) Refused() []*File {
+	var out []*File
+	for _, p := range r.paths {
+		if f := r.files[p]; f.loaded.Load() && f.refusal != nil {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // ParseBytes parses data as the YAML file name, outside any tree. It is
 // what the loader does with every file, offered for tests and fuzzing.
 func ParseBytes(name string, data []byte) *File {
-	f := &File{Path: name, repo: &Repo{}, data: data}
+	f := &File{Path: name, repo: &Repo{limits: DefaultLimits()}, data: data}
 	f.once.Do(func() { parseDocuments(f) })
 	return f
+}
+
+// Refusal says why the file is left out of every artifact, or nil. A
+// refused file does not exist for kustomize, Flux's generator or any
+// other reader of an artifact.
+func (f *File) Refusal() error {
+	f.load()
+	return f.refusal
 }
 
 // Data returns the file's content.

@@ -82,8 +82,11 @@ func (r *Repo) View(specIgnore string) *View {
 	return v
 }
 
-// Contains reports whether the artifact holds the file at rel.
-func (v *View) Contains(rel string) bool { return v.included[rel] }
+// Contains reports whether the artifact holds the file at rel. A refused
+// file (see File.Refusal) is never part of it.
+func (v *View) Contains(rel string) bool {
+	return v.included[rel] && v.Repo.files[rel].Refusal() == nil
+}
 
 // IsDir reports whether the artifact has the directory rel.
 func (v *View) IsDir(rel string) bool { return v.dirs[rel] }
@@ -97,7 +100,7 @@ func (v *View) SameOnDisk(rel string) bool {
 		}
 	}
 	for _, p := range v.Repo.paths {
-		if under(p, rel) && !v.included[p] {
+		if under(p, rel) && !v.Contains(p) {
 			return false
 		}
 	}
@@ -121,7 +124,7 @@ func (v *View) Materialize(rel, tmpBase string) (string, error) {
 		return dir, err
 	}
 	for _, f := range v.Included {
-		if !under(f.Path, rel) {
+		if !under(f.Path, rel) || f.Refusal() != nil {
 			continue
 		}
 		dst := filepath.Join(dir, filepath.FromSlash(f.Path))
@@ -184,7 +187,7 @@ func (f viewFS) rel(p string) (string, bool) {
 
 func (f viewFS) hasFile(p string) bool {
 	rel, ok := f.rel(p)
-	return ok && f.v.included[rel]
+	return ok && f.v.Contains(rel)
 }
 
 func (f viewFS) hasDir(p string) bool {

@@ -48,7 +48,7 @@ func TestCorpusMigration(t *testing.T) {
 					t.Errorf("%s -> %s: identity %+v -> %+v", id.Before, id.After, id.Old, id.New)
 				}
 			}
-			if err := plan.Write(); err != nil {
+			if err := plan.Write(false); err != nil {
 				t.Fatal(err)
 			}
 			res, err := render.Render(opts)

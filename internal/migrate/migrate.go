@@ -3,8 +3,6 @@ package migrate
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -121,35 +119,76 @@ func Run(opts Options) (*Plan, error) {
 	return plan, nil
 }
 
-// Write rewrites the changed files, each atomically. Files are checked
-// first to be still as planned.
-func (p *Plan) Write() error {
-	for _, c := range p.Changes {
-		abs := filepath.Join(p.repo.Root, filepath.FromSlash(c.Path))
-		cur, err := os.ReadFile(abs)
-		if err != nil {
-			return err
-		}
-		if string(cur) != string(c.Old) {
-			return fmt.Errorf("%s changed while fluxlint was planning; nothing more was written", c.Path)
-		}
+// Write writes the changed files, all or nothing (rewrite.WriteAll): a
+// file that changed since planning, a read-only file or a directory that
+// cannot be written stops it before any file is touched. force replaces
+// read-only and hard-linked files.
+func (p *Plan) Write(force bool) error {
+	changes := make([]rewrite.FileChange, len(p.Changes))
+	for i, c := range p.Changes {
+		changes[i] = rewrite.FileChange{Path: c.Path, Old: c.Old, New: c.New}
 	}
+	return rewrite.WriteAll(p.repo.Root, changes, rewrite.WriteOptions{Force: force})
+}
+
+// Diff writes a unified diff of the changes.
+//
+// The lines that hold a Secret's data or stringData are masked on both
+// sides: a migration moves a Secret without changing its values, and a
+// diff must not show them, even as context.
+func (p *Plan) Diff(w io.Writer) error {
 	for _, c := range p.Changes {
-		if err := rewrite.WriteFile(filepath.Join(p.repo.Root, filepath.FromSlash(c.Path)), c.New); err != nil {
-			return fmt.Errorf("%s: %w", c.Path, err)
+		if _, err := io.WriteString(w, rewrite.Diff(c.Path, maskSecretLines(c.Path, c.Old), maskSecretLines(c.Path, c.New))); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// Diff writes a unified diff of the changes.
-func (p *Plan) Diff(w io.Writer) error {
-	for _, c := range p.Changes {
-		if _, err := io.WriteString(w, rewrite.Diff(c.Path, c.Old, c.New)); err != nil {
-			return err
+// maskSecretLines replaces, in a YAML file's text, every line of the data
+// and stringData of its Secrets with its indentation and a mask.
+func maskSecretLines(name string, data []byte) []byte {
+	f := load.ParseBytes(name, data)
+	mask := map[int]bool{}
+	for _, d := range f.Docs() {
+		if d.Node == nil || d.Kind != "Secret" {
+			continue
+		}
+		root := d.Node.YNode()
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if k := root.Content[i].Value; k != "data" && k != "stringData" {
+				continue
+			}
+			first := root.Content[i].Line
+			last := d.EndLine
+			if i+2 < len(root.Content) {
+				last = root.Content[i+2].Line - 1
+			}
+			for l := first; l <= last; l++ {
+				mask[l] = true
+			}
 		}
 	}
-	return nil
+	if len(mask) == 0 {
+		return data
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	for i, l := range lines {
+		if mask[i+1] && strings.TrimSpace(l) != "" && !strings.HasPrefix(strings.TrimSpace(l), "#") && !strings.HasPrefix(l, "---") {
+			body := strings.TrimLeft(l, " ")
+			eol := l[len(strings.TrimRight(l, "\r\n")):]
+			key, rest, _ := strings.Cut(body, ":")
+			if k := strings.TrimRight(key, " "); k == "data" || k == "stringData" {
+				if r := strings.TrimSpace(rest); r == "" || strings.HasPrefix(r, "#") {
+					continue // the key alone
+				}
+				lines[i] = l[:len(l)-len(body)] + key + ": " + render.RedactedMask + eol // a flow mapping on the key's line
+				continue
+			}
+			lines[i] = l[:len(l)-len(body)] + render.RedactedMask + eol
+		}
+	}
+	return []byte(strings.Join(lines, ""))
 }
 
 // Explain writes, in plain words, what the step does and what comes next.

@@ -45,7 +45,7 @@ func TestGolden(t *testing.T) {
 
 			plan := run(t, repo, step)
 			checkManual(t, dir, plan)
-			if err := plan.Write(); err != nil {
+			if err := plan.Write(false); err != nil {
 				t.Fatal(err)
 			}
 			if info, err := os.Stat(modeFile); err != nil || info.Mode().Perm() != 0o600 {

@@ -77,13 +77,16 @@ func (r *renderer) build(t *tree, j job) {
 		return
 	}
 	fs := securefs.MakeFsInMemory(vfs)
-	g := &layoutWalker{r: r, k: k, fs: fs, view: view, visited: map[string]bool{}}
+	g := &layoutWalker{r: r, k: k, fs: fs, view: view, visited: map[string]bool{}, includes: map[string][]string{}, objects: map[string]int{}}
 	manifest, keepOrigin, err := g.prepareRoot(dirPath, kfile, manifest)
 	if err == nil {
 		err = fs.WriteFile(kfile, manifest)
 	}
 	if err != nil {
 		r.reportBuildError(k, view, clean(err.Error()), g)
+		return
+	}
+	if !g.checkLimits(dirPath, r.opts.Limits) {
 		return
 	}
 	m, err := kustomizeBuild(fs, dirPath, g.openAPI)
@@ -264,7 +267,7 @@ func silenceStderr() func() {
 // file it names, or the Kustomization's spec.path.
 func (r *renderer) reportBuildError(k *Kustomization, view *load.View, msg string, g *layoutWalker) {
 	p := Problem{Code: BuildFailed, Pos: k.Object.ValuePos("spec", "path"), Kustomization: k, Object: k.Object,
-		Message: fmt.Sprintf("kustomize build of %s failed: %s", k.Key(), msg)}
+		Message: fmt.Sprintf("kustomize build of %s failed: %s", k.Key(), describe(msg))}
 	// A file the message names that does not parse is the real cause.
 	best := ""
 	for _, f := range view.Included {
@@ -275,7 +278,7 @@ func (r *renderer) reportBuildError(k *Kustomization, view *load.View, msg strin
 					best = name
 					p.Code = YAMLSyntax
 					p.Pos = load.Pos{File: name, Line: d.ErrLine}
-					p.Message = fmt.Sprintf("%s does not parse, so %s cannot be built: %v", name, k.Key(), d.Err)
+					p.Message = fmt.Sprintf("%s does not parse, so %s cannot be built: %s", name, k.Key(), describe(d.Err.Error()))
 					break
 				}
 			}
@@ -308,6 +311,8 @@ func (r *renderer) collect(t *tree, k *Kustomization, view *load.View, dirPath s
 			obj.At = k.Object.ValuePos("spec", "path")
 		}
 		node := &res.RNode
+		obj.Node = node
+		fillIdentity(obj) // as built, for messages about substitution
 		if sub != nil {
 			if doc == nil {
 				obj.Unsubstituted = res.RNode.Copy() // what Git holds of a generated object
@@ -317,6 +322,7 @@ func (r *renderer) collect(t *tree, k *Kustomization, view *load.View, dirPath s
 		obj.Node = yaml.NewRNode(node.YNode())
 		setCommonMetadata(obj.Node, k)
 		fillIdentity(obj)
+		r.checkSecretShape(k, obj)
 		k.Objects = append(k.Objects, obj)
 	}
 }
@@ -347,4 +353,18 @@ func setCommonMetadata(n *yaml.RNode, k *Kustomization) {
 	labels[flux.KustomizeGroup+"/name"] = k.Name
 	labels[flux.KustomizeGroup+"/namespace"] = k.Namespace
 	_ = n.SetLabels(labels)
+}
+
+// checkSecretShape reports a Secret whose data or stringData is not a
+// mapping: the API server refuses it, and render prints it masked whole.
+func (r *renderer) checkSecretShape(k *Kustomization, o *Object) {
+	if !flux.IsSecret(o.APIVersion, o.Kind) {
+		return
+	}
+	for _, field := range []string{"data", "stringData"} {
+		if n := o.Lookup(field); n != nil && n.Kind != yaml.MappingNode && !(n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
+			r.report(Problem{Code: InvalidObject, Pos: o.FieldPos(field), Kustomization: k, Object: o,
+				Message: fmt.Sprintf("%s has a %s that is not a mapping of keys to values: the API server refuses it (what it holds is never printed)", o.ID(), field)})
+		}
+	}
 }

@@ -6,9 +6,10 @@ import (
 
 	fluxkustomize "github.com/fluxcd/pkg/kustomize"
 	securefs "github.com/fluxcd/pkg/kustomize/filesys"
-	"github.com/fluxlint/fluxlint/internal/tools/fixture"
 	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/fluxlint/fluxlint/internal/tools/fixture"
 )
 
 // The issue asks whether Flux's Build, which takes a global lock and

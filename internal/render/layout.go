@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -30,6 +31,12 @@ type layoutWalker struct {
 	openAPI bool
 	entries []pathEntry
 	layout  *Layout
+	// includes lists, for each kustomization directory, the kustomization
+	// directories it includes, as often as it includes them; objects
+	// counts the objects its own files and generators produce. Together
+	// they give the size of the build before kustomize expands it.
+	includes map[string][]string
+	objects  map[string]int
 }
 
 // Layout is how a Flux Kustomization's build is put together: which
@@ -87,7 +94,8 @@ func (l *Layout) EnclosingDir(dir string) []*KustomizeDir {
 	return out
 }
 
-// pathEntry is a path a kustomization file names, and where it names it.
+// pathEntry is a path a kustomization file names, and where it names it;
+// or, with target empty, an inline patch and where it is written.
 type pathEntry struct {
 	target string // absolute path in the repository
 	text   string // as written
@@ -204,9 +212,11 @@ func (g *layoutWalker) walk(dir, kfile string, m map[string]any) bool {
 			g.entries = append(g.entries, pathEntry{target: target, text: s, pos: pos})
 			switch {
 			case g.fs.IsDir(target):
+				g.includes[dir] = append(g.includes[dir], target)
 				g.visit(target, dir)
 			case slices.Contains(dirFields, field):
 				g.layout.Files[g.rel(target)] = g.rel(dir)
+				g.objects[dir] += g.documents(target)
 			}
 		}
 		if changed {
@@ -217,10 +227,22 @@ func (g *layoutWalker) walk(dir, kfile string, m map[string]any) bool {
 			}
 		}
 	}
+	for _, field := range []string{"configMapGenerator", "secretGenerator"} {
+		list, _ := m[field].([]any)
+		g.objects[dir] += len(list)
+	}
 	for _, field := range []string{"patches", "configMapGenerator", "secretGenerator", "replacements"} {
 		list, _ := m[field].([]any)
 		for i, v := range list {
 			item, _ := v.(map[string]any)
+			if patch, ok := item["patch"].(string); ok && strings.TrimSpace(patch) != "" {
+				g.entries = append(g.entries, pathEntry{text: patch, pos: g.patchPos(doc, dir, i, len(list))})
+			}
+			if field != "patches" {
+				for _, key := range []string{"envs", "env"} {
+					g.neutralizeEnv(dir, item[key])
+				}
+			}
 			for _, key := range []string{"path", "files", "envs", "env"} {
 				switch val := item[key].(type) {
 				case string:
@@ -258,6 +280,120 @@ func (g *layoutWalker) walk(dir, kfile string, m map[string]any) bool {
 		m["metadata"] = map[string]any{"name": "fluxlint-remote-entries-removed"}
 	}
 	return changed
+}
+
+// patchPos is where the i-th of n patches of the kustomization in dir is
+// written: for the build's root, Flux appends the Kustomization's own
+// spec.patches after the file's, so the last ones are written there.
+func (g *layoutWalker) patchPos(doc *load.Doc, dir string, i, n int) load.Pos {
+	if g.rel(dir) == g.layout.Root {
+		if own := len(g.k.Spec.Patches); i >= n-own {
+			return g.k.Object.ValuePos("spec", "patches", strconv.Itoa(i-(n-own)), "patch")
+		}
+	}
+	return g.entryPos(doc, "patches", i, "patch")
+}
+
+// neutralizeEnv rewrites, in the build's in-memory overlay, the lines of a
+// generator's env files that have no "=": kustomize would take their value
+// from its own process environment, which for kustomize-controller is the
+// cluster's, and for fluxlint the CI runner's (where tokens live). They get
+// an empty value instead; what the repository writes is unchanged.
+func (g *layoutWalker) neutralizeEnv(dir string, files any) {
+	var list []string
+	switch v := files.(type) {
+	case string:
+		list = []string{v}
+	case []any:
+		for _, f := range v {
+			if s, ok := f.(string); ok {
+				list = append(list, s)
+			}
+		}
+	}
+	for _, f := range list {
+		p := filepath.Join(dir, f)
+		data, err := g.fs.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		lines := strings.Split(string(data), "\n")
+		changed := false
+		for i, l := range lines {
+			t := strings.TrimSpace(l)
+			if t != "" && !strings.HasPrefix(t, "#") && !strings.Contains(l, "=") {
+				lines[i] = strings.TrimRight(l, "\r") + "="
+				changed = true
+			}
+		}
+		if changed {
+			_ = g.fs.WriteFile(p, []byte(strings.Join(lines, "\n")))
+		}
+	}
+}
+
+// documents counts the objects a resource file holds.
+func (g *layoutWalker) documents(abs string) int {
+	rel, ok := g.view.Repo.Rel(abs)
+	if !ok {
+		return 0
+	}
+	f := g.view.Repo.File(rel)
+	if f == nil || !load.IsYAML(rel) {
+		return 1
+	}
+	n := 0
+	for _, d := range f.Docs() {
+		n++
+		if d.Node == nil {
+			continue
+		}
+		if items := load.LookupNode(d.Node.YNode(), "items"); items != nil {
+			n += len(items.Content)
+		}
+	}
+	return n
+}
+
+// size is how many kustomizations the build under dir visits and how many
+// objects it produces, counting what is included twice twice, as
+// kustomize expands it; each directory is counted once, so a "diamond"
+// that doubles at every level costs linear time here, not exponential.
+func (g *layoutWalker) size(dir string, memo map[string][2]int, busy map[string]bool) (kustomizations, objects int) {
+	if c, ok := memo[dir]; ok {
+		return c[0], c[1]
+	}
+	if busy[dir] {
+		return 0, 0 // a cycle, which kustomize reports
+	}
+	busy[dir] = true
+	kustomizations, objects = 1, g.objects[dir]
+	for _, sub := range g.includes[dir] {
+		k, o := g.size(sub, memo, busy)
+		kustomizations, objects = min(kustomizations+k, 1<<50), min(objects+o, 1<<50)
+	}
+	delete(busy, dir)
+	memo[dir] = [2]int{kustomizations, objects}
+	return kustomizations, objects
+}
+
+// checkLimits reports a build that would visit more kustomizations or
+// produce more objects than the limits allow; ok is false when it must not
+// run.
+func (g *layoutWalker) checkLimits(root string, limits load.Limits) bool {
+	k, o := g.size(root, map[string][2]int{}, map[string]bool{})
+	pos := g.k.Object.ValuePos("spec", "path")
+	switch {
+	case k > limits.KustomizationsPerBuild:
+		g.r.report(Problem{Code: LimitExceeded, Pos: pos, Kustomization: g.k, Object: g.k.Object,
+			Message: fmt.Sprintf("the build of %s would visit %d kustomizations, counting those included more than once (the limit is %d, limits.kustomizationsPerBuild): it is not built", g.k.Key(), k, limits.KustomizationsPerBuild)})
+		return false
+	case o > limits.ObjectsPerBuild:
+		g.r.report(Problem{Code: LimitExceeded, Pos: pos, Kustomization: g.k, Object: g.k.Object,
+			Message: fmt.Sprintf("the build of %s would produce %d objects (the limit is %d, limits.objectsPerBuild): it is not built", g.k.Key(), o, limits.ObjectsPerBuild)})
+		return false
+	}
+	return true
 }
 
 // rel is a path of the build relative to its repository.
@@ -311,6 +447,13 @@ func (g *layoutWalker) entryPos(doc *load.Doc, path ...interface{}) load.Pos {
 func (g *layoutWalker) locate(msg string) (load.Pos, bool) {
 	var cands []pathEntry
 	for _, e := range g.entries {
+		if e.target == "" {
+			// An inline patch: messages quote it, raw or Go-quoted.
+			if q := strconv.Quote(e.text); strings.Contains(msg, e.text) || strings.Contains(msg, q[1:len(q)-1]) {
+				cands = append(cands, e)
+			}
+			continue
+		}
 		rel, err := filepath.Rel(g.view.Repo.Root, e.target)
 		if err != nil {
 			continue
@@ -342,19 +485,25 @@ func isEmptyKustomization(m map[string]any) bool {
 	return true
 }
 
+// scheme matches a URL scheme ("https://", "file://", "git+ssh://").
+var scheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://`)
+
+// isURL reports whether a path is a URL of any scheme, file:// included, or
+// an scp-like git address.
 func isURL(s string) bool {
-	l := strings.ToLower(s)
-	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://")
+	return scheme.MatchString(s) || strings.HasPrefix(s, "git@")
 }
 
 // isRemote reports whether a kustomization entry points outside the
-// repository: a URL, a git address, or a host-qualified repository path
-// that does not exist locally.
+// repository: a URL of any scheme (file:// too: fluxlint reads nothing
+// outside the repository, and kustomize would run git on it), a git
+// address, an absolute path, or a host-qualified repository path that does
+// not exist locally. Such an entry is never handed to kustomize.
 func isRemote(s, dir string, fs filesys.FileSystem) bool {
-	if s == "" || filepath.IsAbs(s) || strings.HasPrefix(strings.ToLower(s), "file://") {
+	if s == "" {
 		return false
 	}
-	if !fluxkustomize.IsLocalRelativePath(s) {
+	if isURL(s) || filepath.IsAbs(s) || !fluxkustomize.IsLocalRelativePath(s) {
 		return true
 	}
 	if fs.Exists(filepath.Join(dir, s)) {

@@ -40,6 +40,11 @@ const (
 	SymlinkIgnored Code = "symlink-ignored"
 	// InvalidObject: an object Flux would refuse to apply as rendered.
 	InvalidObject Code = "invalid-object"
+	// AliasExpansion: a YAML document whose aliases expand too far, which
+	// fluxlint refuses to read (load.AliasError).
+	AliasExpansion Code = "alias-expansion"
+	// LimitExceeded: a build that would cost more than a limit allows.
+	LimitExceeded Code = "limit-exceeded"
 )
 
 // nonBlocking lists the codes of problems that keep nothing from

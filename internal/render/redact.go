@@ -30,8 +30,14 @@ func Redacted(o *Object) *yaml.RNode {
 	}
 	sops := flux.IsSOPSEncrypted(o.Node.YNode())
 	for _, field := range []string{"data", "stringData"} {
-		m := mappingField(n, field)
-		if m == nil {
+		f := n.Field(field)
+		if f == nil || f.Value == nil {
+			continue
+		}
+		m := f.Value.YNode()
+		if m.Kind != yaml.MappingNode {
+			// A list, a string, an alias: whatever it holds is masked whole.
+			*m = yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: RedactedMask}
 			continue
 		}
 		for i := 0; i+1 < len(m.Content); i += 2 {
@@ -49,14 +55,6 @@ func Redacted(o *Object) *yaml.RNode {
 		}
 	}
 	return n
-}
-
-func mappingField(n *yaml.RNode, field string) *yaml.Node {
-	f := n.Field(field)
-	if f == nil || f.Value == nil || f.Value.YNode().Kind != yaml.MappingNode {
-		return nil
-	}
-	return f.Value.YNode()
 }
 
 // clearComments drops the comments a source document carried, which a

@@ -2,6 +2,7 @@ package render
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/fluxlint/fluxlint/internal/flux"
 	"github.com/fluxlint/fluxlint/internal/load"
+	"github.com/fluxlint/fluxlint/internal/redact"
 )
 
 // Options say what to render and how.
@@ -45,6 +47,13 @@ type Options struct {
 
 	// TempDir is where artifacts are materialised (os.TempDir when empty).
 	TempDir string
+
+	// Limits bound what a repository can make a render cost; zero fields
+	// take their defaults.
+	Limits load.Limits
+	// Secrets collects every secret value the repositories hold, for the
+	// redaction layer that masks them in any output; nil collects nothing.
+	Secrets *redact.Set
 }
 
 // Result is a rendered repository.
@@ -82,6 +91,9 @@ type renderer struct {
 	problems  []Problem
 	index     *docIndex
 	linksSeen map[string]bool
+	// rendered counts the objects built so far, against
+	// Limits.ObjectsTotal.
+	rendered int
 }
 
 // Render renders the repository at opts.Dir. The error is only for a
@@ -97,7 +109,8 @@ func Render(opts Options) (*Result, error) {
 	if opts.ConfigName == "" {
 		opts.ConfigName = flux.DefaultConfigName
 	}
-	repo, err := load.Open(opts.Dir)
+	opts.Limits = opts.Limits.OrDefault()
+	repo, err := load.Open(opts.Dir, r0(opts))
 	if err != nil {
 		return nil, err
 	}
@@ -130,8 +143,32 @@ func Render(opts Options) (*Result, error) {
 		}
 		root.Walk(func(k *Kustomization) { res.Objects = append(res.Objects, k.Objects...) })
 	}
+	r.reportRefused(r.repo)
+	for _, src := range r.sources {
+		if src.repo != r.repo {
+			r.reportRefused(src.repo)
+		}
+	}
 	res.Problems = dedupeProblems(r.problems)
 	return res, nil
+}
+
+// r0 are the options every repository of a render is read with.
+func r0(o Options) load.Options { return load.Options{Limits: o.Limits, Secrets: o.Secrets} }
+
+// reportRefused reports the files of a repository that were read and
+// refused.
+func (r *renderer) reportRefused(repo *load.Repo) {
+	for _, f := range repo.Refused() {
+		pos := load.Pos{File: f.Name()}
+		for _, d := range f.Docs() {
+			if d.Err != nil && errors.As(d.Err, new(*load.AliasError)) {
+				pos.Line = d.ErrLine
+				break
+			}
+		}
+		r.report(Problem{Code: AliasExpansion, Pos: pos, Message: fmt.Sprintf("%s is left out: %v", f.Name(), f.Refusal())})
+	}
 }
 
 // producesItself reports whether an entry point's build contains its own
@@ -180,7 +217,7 @@ func (r *renderer) mapSources() error {
 			if confined && !inside {
 				return fmt.Errorf("source %s: %s is outside the repository", key, m[key])
 			}
-			sub, err := load.Open(abs)
+			sub, err := load.Open(abs, r0(r.opts))
 			if err != nil {
 				return fmt.Errorf("source %s: %w", key, err)
 			}
@@ -206,7 +243,7 @@ type docIndex struct {
 
 func indexDocs(repo *load.Repo) *docIndex {
 	ix := &docIndex{byKind: map[string][]*load.Doc{}}
-	for _, f := range repo.YAMLFiles() {
+	for _, f := range repo.ScanFiles() {
 		for _, d := range f.Docs() {
 			if d.IsObject() {
 				ix.byKind[d.Kind] = append(ix.byKind[d.Kind], d)

@@ -36,6 +36,9 @@ type substituter struct {
 	vars     map[string]string
 	opts     []fluxkustomize.SubstituteOption
 	reported map[string]bool
+	// produced is how many bytes substitution has produced for the build so
+	// far, against Limits.SubstitutionBytes.
+	produced int
 }
 
 // SecretPlaceholder is what a variable read from a Secret is replaced with.
@@ -137,6 +140,14 @@ func (s *substituter) apply(res *resource.Resource, obj *Object) *yaml.RNode {
 		// is the same either way, since applying goes through JSON too.
 		return &res.RNode
 	}
+	size, limit := s.outputSize(res), s.r.opts.Limits.SubstitutionBytes
+	if s.produced+size > limit {
+		s.r.report(Problem{Code: LimitExceeded, Pos: obj.Pos(), Kustomization: s.k, Object: obj,
+			Message: fmt.Sprintf("postBuild substitution would make %s %d bytes long, and %s's substituted objects %d bytes in all (the limit is %d, limits.substitutionBytes): it is left unsubstituted",
+				obj.ID(), size, s.k.Key(), s.produced+size, limit)})
+		return &res.RNode
+	}
+	s.produced += size
 	ctx := context.Background()
 	out, err := fluxkustomize.SubstituteVariables(ctx, s.client, s.ks, res, s.opts...)
 	if err == nil {
@@ -166,13 +177,27 @@ func (s *substituter) apply(res *resource.Resource, obj *Object) *yaml.RNode {
 			return &res.RNode
 		}
 	}
-	msg := strings.TrimPrefix(err.Error(), "envsubst error: ")
+	msg := describe(strings.TrimPrefix(err.Error(), "envsubst error: "))
 	if !s.reported[msg] {
 		s.reported[msg] = true
 		s.r.report(Problem{Code: Substitution, Pos: obj.Pos(), Kustomization: s.k, Object: obj,
 			Message: fmt.Sprintf("postBuild substitution of %s fails: %s", obj.ID(), msg)})
 	}
 	return &res.RNode
+}
+
+// outputSize is an upper bound of the size of a resource once substituted:
+// its text plus the value of every variable reference in it.
+func (s *substituter) outputSize(res *resource.Resource) int {
+	text, err := res.AsYAML()
+	if err != nil {
+		return 0
+	}
+	size := len(text)
+	for _, m := range varRef.FindAllSubmatchIndex(text, -1) {
+		size += len(s.vars[string(text[m[2]:m[3]])])
+	}
+	return size
 }
 
 // missing lists the variables a resource uses without a default that have

@@ -34,6 +34,12 @@ func (r *renderer) renderTree(root *Kustomization) *tree {
 	t := &tree{root: root, byKey: map[string]*Kustomization{root.Key(): root}, produced: map[*load.Doc]bool{}, failedDirs: []string{""}}
 	pending := []*Kustomization{root}
 	for len(pending) > 0 {
+		if limit := r.opts.Limits.ObjectsTotal; r.rendered > limit {
+			k := pending[0]
+			r.report(Problem{Code: LimitExceeded, Pos: k.Object.ValuePos("spec", "path"), Kustomization: k, Object: k.Object,
+				Message: fmt.Sprintf("the render has produced %d objects (the limit is %d, limits.objectsTotal): %s and %d other Kustomization(s) are not built", r.rendered, limit, k.Key(), len(pending)-1)})
+			break
+		}
 		// A round builds every pending Kustomization whose substituteFrom
 		// inputs are rendered; when none is, the first one goes anyway.
 		var round, wait []*Kustomization
@@ -62,6 +68,7 @@ func (r *renderer) renderTree(root *Kustomization) *tree {
 				t.failedDirs = append(t.failedDirs, k.Dir)
 			}
 			t.objects = append(t.objects, k.Objects...)
+			r.rendered += len(k.Objects)
 			pending = append(pending, r.children(t, k)...)
 		}
 	}

@@ -22,37 +22,46 @@ type Directive struct {
 	Reason string
 }
 
-// Scan finds the directives in the YAML files of a repository.
+// Scan finds the directives in the YAML files of a repository that are
+// scanned (see load.Repo.ScanFiles).
 func Scan(repo *load.Repo) []*Directive {
 	var out []*Directive
-	for _, f := range repo.YAMLFiles() {
-		data, err := f.Data()
-		if err != nil || !bytes.Contains(data, []byte("fluxlint:ignore")) {
+	for _, f := range repo.ScanFiles() {
+		if data, err := f.Data(); err == nil {
+			out = append(out, ScanFile(f.Name(), data)...)
+		}
+	}
+	return out
+}
+
+// ScanFile finds the directives in one file's text.
+func ScanFile(name string, data []byte) []*Directive {
+	if !bytes.Contains(data, []byte("fluxlint:ignore")) {
+		return nil
+	}
+	var out []*Directive
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), 16<<20)
+	for line := 1; sc.Scan(); line++ {
+		text := sc.Text()
+		m := directive.FindStringSubmatchIndex(text)
+		if m == nil {
 			continue
 		}
-		sc := bufio.NewScanner(bytes.NewReader(data))
-		sc.Buffer(make([]byte, 64*1024), 16<<20)
-		for line := 1; sc.Scan(); line++ {
-			text := sc.Text()
-			m := directive.FindStringSubmatchIndex(text)
-			if m == nil {
-				continue
-			}
-			d := &Directive{Pos: load.Pos{File: f.Name(), Line: line, Col: m[0] + 1}, Target: line}
-			if strings.TrimSpace(text[:m[0]]) == "" {
-				d.Target = line + 1 // alone on its line: for the line below
-			}
-			rest := text[m[2]:m[3]]
-			if i := strings.Index(rest, " #"); i >= 0 {
-				rest = rest[:i] // another comment follows
-			}
-			fields := strings.Fields(rest)
-			if len(fields) > 0 {
-				d.Rules = Rules(fields[0])
-				d.Reason = strings.Join(fields[1:], " ")
-			}
-			out = append(out, d)
+		d := &Directive{Pos: load.Pos{File: name, Line: line, Col: m[0] + 1}, Target: line}
+		if strings.TrimSpace(text[:m[0]]) == "" {
+			d.Target = line + 1 // alone on its line: for the line below
 		}
+		rest := text[m[2]:m[3]]
+		if i := strings.Index(rest, " #"); i >= 0 {
+			rest = rest[:i] // another comment follows
+		}
+		fields := strings.Fields(rest)
+		if len(fields) > 0 {
+			d.Rules = Rules(fields[0])
+			d.Reason = strings.Join(fields[1:], " ")
+		}
+		out = append(out, d)
 	}
 	return out
 }
