@@ -79,18 +79,20 @@ func hostileCases(outside string) map[string]map[string]string {
 	cm := func(name, data string) string {
 		return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n  namespace: apps\ndata:\n  " + data + "\n"
 	}
-	kust := func(body string) string { return "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n" + body }
+	kust := func(body string) string {
+		return "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n" + body
+	}
 	cases := map[string]map[string]string{
-		"alias-bomb-listed":  {"apps/kustomization.yaml": kust("resources: [cm.yaml, bomb.yaml]\n"), "apps/cm.yaml": cm("a", "k: v"), "apps/bomb.yaml": bomb},
-		"alias-bomb-scanned": {"apps/cm.yaml": cm("a", "k: v"), "apps/bomb.yaml": bomb},
-		"alias-bomb-txt":     {"apps/kustomization.yaml": kust("resources: [bomb.txt]\n"), "apps/bomb.txt": bomb},
-		"alias-cycle":        {"apps/cm.yaml": cm("a", "k: v"), "apps/cycle.yaml": "a: &a [*a]\n"},
-		"unknown-anchor": {"apps/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n  namespace: apps\nstringData:\n  password: *" + plantedSecret + "\n"},
+		"alias-bomb-listed":      {"apps/kustomization.yaml": kust("resources: [cm.yaml, bomb.yaml]\n"), "apps/cm.yaml": cm("a", "k: v"), "apps/bomb.yaml": bomb},
+		"alias-bomb-scanned":     {"apps/cm.yaml": cm("a", "k: v"), "apps/bomb.yaml": bomb},
+		"alias-bomb-txt":         {"apps/kustomization.yaml": kust("resources: [bomb.txt]\n"), "apps/bomb.txt": bomb},
+		"alias-cycle":            {"apps/cm.yaml": cm("a", "k: v"), "apps/cycle.yaml": "a: &a [*a]\n"},
+		"unknown-anchor":         {"apps/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n  namespace: apps\nstringData:\n  password: *" + plantedSecret + "\n"},
 		"literal-without-equals": {"apps/kustomization.yaml": kust("secretGenerator:\n  - name: creds\n    namespace: apps\n    literals:\n      - user=admin\n      - " + plantedSecret + "\n")},
 		"env-invalid-utf8": {"apps/kustomization.yaml": kust("secretGenerator:\n  - name: creds\n    namespace: apps\n    envs: [creds.env]\n"),
 			"apps/creds.env": "PASSWORD=" + plantedEnv + "\xff\n"},
 		"kustomize-patch-unparsable": {"apps/kustomization.yaml": kust("resources: [cm.yaml]\npatches:\n  - patch: |\n" + indent(secretPatch, "      ")), "apps/cm.yaml": cm("a", "k: v")},
-		"flux-patch-unparsable": {"clusters/test/apps.yaml": hostileApps("  patches:\n    - patch: |\n" + indent(secretPatch, "        ")), "apps/cm.yaml": cm("a", "k: v")},
+		"flux-patch-unparsable":      {"clusters/test/apps.yaml": hostileApps("  patches:\n    - patch: |\n" + indent(secretPatch, "        ")), "apps/cm.yaml": cm("a", "k: v")},
 		"patch-and-path": {"apps/kustomization.yaml": kust("resources: [cm.yaml]\npatches:\n  - path: p.yaml\n    patch: |\n" + indent(strings.Replace(secretPatch, "   user: [admin\n", "", 1), "      ")),
 			"apps/cm.yaml": cm("a", "k: v"), "apps/p.yaml": cm("a", "k: w")},
 		"wrong-tag-substitute": {"clusters/test/apps.yaml": hostileApps("  postBuild:\n    substitute:\n      X: y\n"),
@@ -98,10 +100,10 @@ func hostileCases(outside string) map[string]map[string]string {
 		"data-is-a-list":     {"apps/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n  namespace: apps\ndata:\n  - " + base64.StdEncoding.EncodeToString([]byte(plantedSecret)) + "\n"},
 		"stringdata-string":  {"apps/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n  namespace: apps\nstringData: " + plantedSecret + "\n"},
 		"env-line-no-equals": {"apps/kustomization.yaml": kust("secretGenerator:\n  - name: creds\n    namespace: apps\n    envs: [creds.env]\n"), "apps/creds.env": "USER=admin\n" + plantedEnv + "\nFLUXLINT_HOSTILE_TOKEN\n"},
-		"merge-keys": {"apps/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n  namespace: apps\n  labels: &base\n    password: " + plantedSecret + "\nstringData:\n  <<: *base\n  user: admin\n"},
+		"merge-keys":         {"apps/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n  namespace: apps\n  labels: &base\n    password: " + plantedSecret + "\nstringData:\n  <<: *base\n  user: admin\n"},
 		"migrate-values-secret": {
 			"apps/release.yaml": "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: nginx\n  namespace: nginx\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: nginx\n      sourceRef:\n        kind: HelmRepository\n        name: charts\n        namespace: flux-system\n  valuesFrom:\n    - kind: Secret\n      name: nginx-values\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: nginx-values\n  namespace: nginx\nstringData:\n  values.yaml: |\n    password: " + plantedSecret + "\n",
-			"apps/repo.yaml": "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: charts\n  namespace: flux-system\nspec:\n  interval: 1h\n  url: https://charts.example.com\n"},
+			"apps/repo.yaml":    "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: charts\n  namespace: flux-system\nspec:\n  interval: 1h\n  url: https://charts.example.com\n"},
 		"remote-entries": {"apps/kustomization.yaml": kust("resources:\n  - cm.yaml\n  - file://" + outside + "\n  - FILE://" + outside + "\n  - git@github.com:org/repo//deploy\n  - github.com/org/repo/deploy\n  - " + outside + "/secret.yaml\n  - ../../outside/secret.yaml\n"),
 			"apps/cm.yaml": cm("a", "k: v")},
 		"exclude-backtracking": {".fluxlint.yaml": "exclude:\n  - '**/a/**/b/**/c/**/d/**/e/**/f/**/g/**/h'\n  - '{x,y}/**'\n",
