@@ -347,6 +347,11 @@ func (t *text) entryEnd(m *yaml.Node, i int) int {
 // scalarSpan finds the bytes of a scalar token, and checks that they say
 // what the parser read.
 func (t *text) scalarSpan(v *yaml.Node) (int, int, error) {
+	if v.Line < 1 || v.Line > len(t.lines) || v.Column < 1 {
+		// An implicit value ("? key" with no ":"), which the text does not
+		// write.
+		return 0, 0, errors.New("the value is not written in the file")
+	}
 	start := t.offset(v.Line, v.Column)
 	line := t.line(v.Line)
 	lineEnd := t.lineStart(v.Line) + len(line)
