@@ -31,6 +31,7 @@ var All = []*analysis.Analyzer{
 	InvalidObject,
 	AliasExpansion,
 	LimitExceeded,
+	Unreferenced,
 	// Findings about suppressions.
 	Suppression,
 }

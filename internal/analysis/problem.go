@@ -4,11 +4,15 @@ import "github.com/fluxlint/fluxlint/internal/render"
 
 // ProblemRule makes the rule that reports the renderer's problems of one
 // code. Its id is the code, and its severity follows from the code: error
-// for a problem that kept something from rendering, warning otherwise.
+// for a problem that kept something from rendering, info for one that is
+// only information, warning otherwise.
 func ProblemRule(code render.Code, doc Doc) *Analyzer {
 	sev := Warning
-	if code.Blocking() {
+	switch {
+	case code.Blocking():
 		sev = Error
+	case code.Informational():
+		sev = Info
 	}
 	return &Analyzer{
 		Name:     string(code),

@@ -34,6 +34,9 @@ type Repo struct {
 
 	limits  Limits
 	secrets *redact.Set
+	// names maps the files of an assembled tree (see Assemble) to the
+	// names of the files they were copied from.
+	names map[string]string
 }
 
 // Options say how to read a repository.
@@ -255,7 +258,61 @@ func (f *File) ReadErr() error {
 
 // Name is the file's name in positions and messages: its path relative to
 // the repository, with the tree's Prefix.
-func (f *File) Name() string { return f.repo.Prefix + f.Path }
+func (f *File) Name() string {
+	if n, ok := f.repo.names[f.Path]; ok {
+		return n
+	}
+	return f.repo.Prefix + f.Path
+}
+
+// Assemble makes a tree in a new directory under tmpBase from files of
+// other trees: files maps each path of the new tree to the file it is a
+// copy of (a hard link where the file system allows). Positions in the new
+// tree name the original files, so that findings point at what a person
+// edits. It is how a generated artifact (an ExternalArtifact that an
+// ArtifactGenerator assembles) is read. The caller removes the directory.
+func Assemble(files map[string]*File, tmpBase string, opts Options) (*Repo, string, error) {
+	dir, err := os.MkdirTemp(tmpBase, "fluxlint-assembled-")
+	if err != nil {
+		return nil, "", err
+	}
+	names := map[string]string{}
+	for rel, f := range files {
+		dst := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
+			return nil, dir, err
+		}
+		if os.Link(f.AbsPath(), dst) != nil {
+			if err := copyFile(f.AbsPath(), dst); err != nil {
+				return nil, dir, err
+			}
+		}
+		names[rel] = f.Name()
+	}
+	r, err := Open(dir, opts)
+	if err != nil {
+		return nil, dir, err
+	}
+	r.names = names
+	return r, dir, nil
+}
+
+// ViewAll is the view of every file of the tree, without ignore rules: the
+// content of an artifact that was assembled, not packed from a checkout.
+func (r *Repo) ViewAll() *View {
+	v := &View{Repo: r, included: map[string]bool{}, dirs: map[string]bool{".": true}}
+	for _, p := range r.paths {
+		v.Included = append(v.Included, r.files[p])
+		v.included[p] = true
+		for d := path.Dir(p); !v.dirs[d]; d = path.Dir(d) {
+			v.dirs[d] = true
+		}
+	}
+	for d := range r.dirs {
+		v.dirs[d] = true
+	}
+	return v
+}
 
 // AbsPath is the file's path on disk.
 func (f *File) AbsPath() string { return filepath.Join(f.repo.Root, filepath.FromSlash(f.Path)) }

@@ -37,17 +37,13 @@ type job struct {
 // the builds of a round start, so it may report and change shared state;
 // ok is false when there is nothing to build.
 func (r *renderer) prepare(t *tree, k *Kustomization) (job, bool) {
-	src := r.sources[k.Source.String()]
-	if src == nil && k.Source == t.root.Source && syncsRepository(k.Source.Kind) {
-		// The source that syncs the entry point is this repository.
-		src = &sourceDir{repo: r.repo}
-	}
+	src, ignore, why := r.sourceFor(t, k)
 	if src == nil {
 		r.report(Problem{Code: SourceNotMapped, Pos: k.Object.FieldPos("spec", "sourceRef"), Kustomization: k, Object: k.Object,
-			Message: fmt.Sprintf("Kustomization %s is not rendered: its source %s is not this repository; map it with --source %s=DIR", k.Key(), k.Source, k.Source)})
+			Message: fmt.Sprintf("Kustomization %s is not rendered: %s; map it with --source %s=DIR", k.Key(), why, k.Source)})
 		return job{}, false
 	}
-	view := r.view(src, k.Source)
+	view := r.view(src, ignore)
 	rel := cleanRel(k.Spec.Path)
 	k.Dir = src.repo.Prefix + rel
 	r.reportSymlinks(src.repo, rel, k)
@@ -123,21 +119,20 @@ func syncsRepository(kind string) bool {
 	return false
 }
 
-// view returns the artifact of a source. The ignore rules of the source
-// object (spec.ignore) are honoured when the repository holds its
-// definition.
-func (r *renderer) view(src *sourceDir, ref flux.Ref) *load.View {
-	ignore := ""
-	if src.repo == r.repo {
-		if d := r.index.lookup(ref); d != nil {
-			ignore = d.StringAt("spec", "ignore")
-		}
+// view returns the artifact of a source with the ignore rules of the
+// source object (spec.ignore), when the repository holds its definition.
+func (r *renderer) view(src *sourceDir, ignore string) *load.View {
+	if src.assembled {
+		ignore = "\x00all"
 	}
 	key := src.repo.Root + "\x00" + ignore
 	if v := r.views[key]; v != nil {
 		return v
 	}
 	v := src.repo.View(ignore)
+	if src.assembled {
+		v = src.repo.ViewAll()
+	}
 	r.views[key] = v
 	return v
 }

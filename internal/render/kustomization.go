@@ -32,6 +32,18 @@ type Kustomization struct {
 	Dir string
 	// Layout is how its build is put together, when it was built.
 	Layout *Layout
+	// Origin says how an entry point was found (OriginBootstrap, ...); empty
+	// for the Kustomizations below one.
+	Origin string
+	// Companions are the objects created with an entry point that no file
+	// of the repository holds: the source of a FluxInstance's sync.
+	Companions []*Object
+
+	// evidence is set on an entry point the repository shows to be real,
+	// whose source is the repository itself; tree is the rendering of the
+	// entry point and all below it.
+	evidence bool
+	tree     *tree
 
 	unstructured map[string]any
 }

@@ -65,16 +65,19 @@ func (p Problem) InScope(only string) bool {
 func WriteYAML(w io.Writer, r *Result, groups []Group) error {
 	var names []string
 	for _, k := range r.Roots {
-		names = append(names, fmt.Sprintf("%s (%s)", k.Key(), k.Object.Pos()))
+		if k.Origin == OriginGuessed {
+			names = append(names, fmt.Sprintf("%s (%s)", k.Key(), k.Object.Pos()))
+		} else {
+			names = append(names, fmt.Sprintf("%s (%s, %s)", k.Key(), k.Origin, k.Object.Pos()))
+		}
 	}
-	how := "given"
-	if r.AutoDetected {
-		how = "auto-detected"
-	}
-	if len(names) == 0 {
+	switch {
+	case len(names) == 0:
 		fmt.Fprintln(w, "# no entry points: no Flux Kustomization found")
-	} else {
-		fmt.Fprintf(w, "# entry points (%s): %s\n", how, strings.Join(names, ", "))
+	case r.Guessed:
+		fmt.Fprintf(w, "# entry points (guessed: no FluxInstance, bootstrap layout or AKS configuration shows the real ones): %s\n", strings.Join(names, ", "))
+	default:
+		fmt.Fprintf(w, "# entry points: %s\n", strings.Join(names, ", "))
 	}
 	for _, g := range groups {
 		if g.Kustomization == nil {
@@ -99,12 +102,14 @@ type jsonOutput struct {
 	FormatVersion int         `json:"version"`
 	Roots         []jsonRoot  `json:"roots"`
 	AutoDetected  bool        `json:"autoDetected"`
+	Guessed       bool        `json:"guessed"`
 	Groups        []jsonGroup `json:"groups"`
 	Problems      []jsonProb  `json:"problems"`
 }
 
 type jsonRoot struct {
 	Kustomization string `json:"kustomization"`
+	Origin        string `json:"origin"`
 	Pos           string `json:"pos"`
 }
 
@@ -127,9 +132,9 @@ type jsonProb struct {
 
 // WriteJSON prints groups and problems as one JSON document.
 func WriteJSON(w io.Writer, r *Result, groups []Group, problems []Problem) error {
-	out := jsonOutput{FormatVersion: 1, AutoDetected: r.AutoDetected, Groups: []jsonGroup{}, Problems: []jsonProb{}}
+	out := jsonOutput{FormatVersion: 1, AutoDetected: r.AutoDetected, Guessed: r.Guessed, Groups: []jsonGroup{}, Problems: []jsonProb{}}
 	for _, k := range r.Roots {
-		out.Roots = append(out.Roots, jsonRoot{Kustomization: k.Key(), Pos: k.Object.Pos().String()})
+		out.Roots = append(out.Roots, jsonRoot{Kustomization: k.Key(), Origin: k.Origin, Pos: k.Object.Pos().String()})
 	}
 	for _, g := range groups {
 		jg := jsonGroup{Rendered: true, Objects: []map[string]any{}, Sources: []string{}}
@@ -151,7 +156,10 @@ func WriteJSON(w io.Writer, r *Result, groups []Group, problems []Problem) error
 	}
 	for _, p := range problems {
 		jp := jsonProb{Code: string(p.Code), Severity: "error", Pos: p.Pos.String(), Message: p.Message}
-		if !p.Blocking() {
+		switch {
+		case p.Code.Informational():
+			jp.Severity = "info"
+		case !p.Blocking():
 			jp.Severity = "warning"
 		}
 		if p.Kustomization != nil {

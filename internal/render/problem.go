@@ -45,6 +45,9 @@ const (
 	AliasExpansion Code = "alias-expansion"
 	// LimitExceeded: a build that would cost more than a limit allows.
 	LimitExceeded Code = "limit-exceeded"
+	// Unreferenced: a Flux Kustomization that no entry point applies, in a
+	// repository that has real entry points; it is not rendered.
+	Unreferenced Code = "unreferenced"
 )
 
 // nonBlocking lists the codes of problems that keep nothing from
@@ -52,7 +55,18 @@ const (
 var nonBlocking = map[Code]bool{
 	SubstituteFromMissing: true,
 	SymlinkIgnored:        true,
+	Unreferenced:          true,
 }
+
+// informational lists the non-blocking codes that are only information;
+// their rules are at info severity.
+var informational = map[Code]bool{
+	Unreferenced: true,
+}
+
+// Informational reports whether a problem of this code is only
+// information.
+func (c Code) Informational() bool { return informational[c] }
 
 // Blocking reports whether a problem of this code keeps part of the
 // repository from rendering as Flux would render it.
@@ -76,7 +90,10 @@ func (p Problem) Blocking() bool { return p.Code.Blocking() }
 
 func (p Problem) String() string {
 	level := "error"
-	if !p.Blocking() {
+	switch {
+	case p.Code.Informational():
+		level = "info"
+	case !p.Blocking():
 		level = "warning"
 	}
 	s := fmt.Sprintf("%s: %s: %s [%s]", p.Pos, level, p.Message, p.Code)

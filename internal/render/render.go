@@ -1,6 +1,7 @@
 package render
 
 import (
+	"os"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -62,8 +63,10 @@ type Result struct {
 	// Roots are the entry points, in order.
 	Roots []*Kustomization
 	// AutoDetected is true when the roots were found in the repository
-	// rather than given as AKS entries.
-	AutoDetected bool
+	// rather than given as AKS entries; Guessed when nothing in the
+	// repository shows a real root (a bootstrap layout, a FluxInstance), so
+	// the Kustomizations that nothing else applies were taken as roots.
+	AutoDetected, Guessed bool
 	// ConfigNamespace is the AKS configuration namespace ("" when the
 	// repository is not checked for AKS multi-tenancy).
 	ConfigNamespace string
@@ -91,6 +94,13 @@ type renderer struct {
 	problems  []Problem
 	index     *docIndex
 	linksSeen map[string]bool
+	// remote is the URL of the checkout's git remote, or "".
+	remote string
+	// assembled are the directories of the artifacts fluxlint assembled,
+	// removed when the render ends; artifacts caches them by
+	// "ExternalArtifact/namespace/name".
+	assembled []string
+	artifacts map[string]*sourceDir
 	// rendered counts the objects built so far, against
 	// Limits.ObjectsTotal.
 	rendered int
@@ -114,7 +124,7 @@ func Render(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{opts: opts, repo: repo, sources: map[string]*sourceDir{}, views: map[string]*load.View{}, linksSeen: map[string]bool{}}
+	r := &renderer{opts: opts, repo: repo, sources: map[string]*sourceDir{}, views: map[string]*load.View{}, linksSeen: map[string]bool{}, remote: readRemote(repo.Root), artifacts: map[string]*sourceDir{}}
 	if err := r.mapSources(); err != nil {
 		return nil, err
 	}
@@ -130,18 +140,23 @@ func Render(opts Options) (*Result, error) {
 		}
 		res.Objects = append(res.Objects, objs...)
 		for _, root := range roots {
+			root.Origin, root.evidence = OriginGiven, true
 			r.renderTree(root)
 			res.Roots = append(res.Roots, root)
 		}
 	} else {
 		res.AutoDetected = true
-		res.Roots = r.detectRoots()
+		res.Roots, res.Guessed = r.detectRoots()
 	}
 	for _, root := range res.Roots {
+		res.Objects = append(res.Objects, root.Companions...)
 		if !producesItself(root) {
 			res.Objects = append(res.Objects, root.Object)
 		}
 		root.Walk(func(k *Kustomization) { res.Objects = append(res.Objects, k.Objects...) })
+	}
+	for _, dir := range r.assembled {
+		os.RemoveAll(dir)
 	}
 	r.reportRefused(r.repo)
 	for _, src := range r.sources {
@@ -187,6 +202,9 @@ func (r *renderer) report(p Problem) { r.problems = append(r.problems, p) }
 // sourceDir is a directory that stands for a Flux source.
 type sourceDir struct {
 	repo *load.Repo
+	// assembled is set for an artifact fluxlint assembled (an
+	// ExternalArtifact): no ignore rules apply to it.
+	assembled bool
 }
 
 func (r *renderer) mapSources() error {
@@ -253,141 +271,20 @@ func indexDocs(repo *load.Repo) *docIndex {
 	return ix
 }
 
-// lookup finds a document by kind, namespace and name (first match).
-func (ix *docIndex) lookup(ref flux.Ref) *load.Doc {
+// unique finds the one document of a kind, namespace and name; nil when
+// there is none, or more than one (several clusters of one repository each
+// define their own flux-system GitRepository).
+func (ix *docIndex) unique(ref flux.Ref) *load.Doc {
+	var found *load.Doc
 	for _, d := range ix.byKind[ref.Kind] {
 		if d.Name == ref.Name && (d.Namespace == ref.Namespace || d.Namespace == "") {
-			return d
-		}
-	}
-	return nil
-}
-
-// detectRoots takes as entry points the Flux Kustomizations of the
-// repository that no other rendered Kustomization produces. Candidates are
-// tried one at a time, those that no other candidate's spec.path contains
-// first; a candidate that a tree already rendered produces is skipped, and
-// a root that a later tree turns out to produce stops being a root. Each
-// candidate is tried at most once, so this ends.
-func (r *renderer) detectRoots() []*Kustomization {
-	patchFiles := r.patchFiles()
-	var cands []*load.Doc
-	for _, d := range r.index.byKind[flux.KindKustomization] {
-		if flux.IsKustomization(d.APIVersion, d.Kind) && !patchFiles[d.File.Path] &&
-			d.StringAt("spec", "sourceRef", "name") != "" {
-			cands = append(cands, d)
-		}
-	}
-	dirs := make(map[*load.Doc]string, len(cands))
-	for _, d := range cands {
-		dirs[d] = cleanRel(d.StringAt("spec", "path"))
-	}
-	containedBy := make(map[*load.Doc]int, len(cands))
-	for _, d := range cands {
-		for _, o := range cands {
-			if o != d && isUnder(d.File.Path, dirs[o]) {
-				containedBy[d]++
+			if found != nil {
+				return nil
 			}
+			found = d
 		}
 	}
-	sort.SliceStable(cands, func(i, j int) bool {
-		a, b := cands[i], cands[j]
-		if containedBy[a] != containedBy[b] {
-			return containedBy[a] < containedBy[b]
-		}
-		if a.File.Path != b.File.Path {
-			return a.File.Path < b.File.Path
-		}
-		return a.Index < b.Index
-	})
-
-	type rooted struct {
-		k        *Kustomization
-		t        *tree
-		problems []Problem
-	}
-	var roots []*rooted
-	tried := map[*load.Doc]bool{}
-	skip := func(d *load.Doc) bool {
-		for _, rt := range roots {
-			if rt.t.produced[d] || underAny(d.File.Path, rt.t.failedDirs[1:]) {
-				return true
-			}
-		}
-		return false
-	}
-	base := r.problems
-	for {
-		var next *load.Doc
-		for _, d := range cands {
-			if !tried[d] && !skip(d) {
-				next = d
-				break
-			}
-		}
-		if next == nil {
-			break
-		}
-		tried[next] = true
-		r.problems = nil
-		root, err := r.rootFromDoc(next)
-		if err != nil {
-			base = append(base, r.problems...)
-			continue
-		}
-		t := r.renderTree(root)
-		var kept []*rooted
-		for _, rt := range roots {
-			if !t.produced[rt.k.Object.Doc] {
-				kept = append(kept, rt)
-			}
-		}
-		roots = append(kept, &rooted{k: root, t: t, problems: r.problems})
-	}
-	r.problems = base
-	var out []*Kustomization
-	for _, rt := range roots {
-		out = append(out, rt.k)
-		r.problems = append(r.problems, rt.problems...)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Object.Pos().Less(out[j].Object.Pos()) })
-	return out
-}
-
-// patchFiles lists the files kustomization files use as patches: the
-// Kustomizations in them are partial documents, not entry points.
-func (r *renderer) patchFiles() map[string]bool {
-	out := map[string]bool{}
-	for _, d := range r.index.byKind[flux.KindKustomization] {
-		if flux.IsKustomization(d.APIVersion, d.Kind) {
-			continue
-		}
-		dir := path.Dir(d.File.Path)
-		add := func(p string) {
-			if p != "" && !strings.Contains(p, "\n") {
-				out[path.Join(dir, p)] = true
-			}
-		}
-		if n := load.LookupNode(d.Node.YNode(), "patches"); n != nil {
-			for _, item := range n.Content {
-				if pn := load.LookupNode(item, "path"); pn != nil {
-					add(pn.Value)
-				}
-			}
-		}
-		if n := load.LookupNode(d.Node.YNode(), "patchesStrategicMerge"); n != nil {
-			for _, item := range n.Content {
-				add(item.Value)
-			}
-		}
-	}
-	return out
-}
-
-// rootFromDoc makes an entry point of a Kustomization document.
-func (r *renderer) rootFromDoc(d *load.Doc) (*Kustomization, error) {
-	obj := &Object{Node: d.Node.Copy(), APIVersion: d.APIVersion, Kind: d.Kind, Namespace: d.Namespace, Name: d.Name, Doc: d}
-	return r.newKustomization(obj, nil)
+	return found
 }
 
 // newKustomization reads the spec of a Kustomization object. A spec that

@@ -53,7 +53,7 @@ func (r *renderer) newSubstituter(t *tree, k *Kustomization, m resmap.ResMap) *s
 	if k.Spec.PostBuild == nil {
 		return nil
 	}
-	client := offlineClient{tree: t, absent: map[string]map[string]string{}}
+	client := offlineClient{tree: t, absent: map[string]map[string]string{}, own: map[string]*Object{}}
 	s := &substituter{r: r, k: k, ks: unstructured.Unstructured{Object: k.unstructured}, client: client, reported: map[string]bool{}}
 	var absent []string
 	if !r.opts.DryRunSubstitution {
@@ -62,6 +62,15 @@ func (r *renderer) newSubstituter(t *tree, k *Kustomization, m resmap.ResMap) *s
 				continue
 			}
 			key := ref.Kind + "/" + k.Namespace + "/" + ref.Name
+			if own := findInBuild(m, ref.Kind, k.Namespace, ref.Name); own != nil {
+				// Flux substitutes before it applies, so the first apply
+				// fails until the object exists; the repository holds its
+				// value, which fluxlint uses.
+				client.own[key] = own
+				r.report(Problem{Code: SubstituteFromMissing, Pos: k.Object.FieldPos("spec", "postBuild", "substituteFrom", strconv.Itoa(i), "name"), Kustomization: k, Object: k.Object,
+					Message: fmt.Sprintf("substituteFrom %s %s/%s is applied by %s itself: Flux substitutes before it applies, so the first apply fails until the object exists in the cluster (unless the reference is optional: true); fluxlint uses the value the repository holds", ref.Kind, k.Namespace, ref.Name, k.Key())})
+				continue
+			}
 			client.absent[key] = nil
 			absent = append(absent, key)
 			r.report(Problem{Code: SubstituteFromMissing, Pos: k.Object.FieldPos("spec", "postBuild", "substituteFrom", strconv.Itoa(i), "name"), Kustomization: k, Object: k.Object,
@@ -97,6 +106,16 @@ func (r *renderer) newSubstituter(t *tree, k *Kustomization, m resmap.ResMap) *s
 	return s
 }
 
+// findInBuild finds a ConfigMap or Secret among the resources of a build.
+func findInBuild(m resmap.ResMap, kind, namespace, name string) *Object {
+	for _, res := range m.Resources() {
+		if res.GetKind() == kind && res.GetApiVersion() == "v1" && res.GetNamespace() == namespace && res.GetName() == name {
+			return &Object{Node: res.RNode.Copy(), APIVersion: "v1", Kind: kind, Namespace: namespace, Name: name}
+		}
+	}
+	return nil
+}
+
 // absentPlaceholder stands for a variable of an object that is not in the
 // repository.
 func absentPlaceholder(key, name string) string {
@@ -106,9 +125,12 @@ func absentPlaceholder(key, name string) string {
 	return "__UNKNOWN_" + name + "__"
 }
 
-var varRef = regexp.MustCompile(`\$\{([_[:alpha:]][_[:alpha:][:digit:]]*)`)
+var varRef = regexp.MustCompile(`\$\{([_[:alpha:]][_[:alpha:][:digit:]]*)(:?[-=])?`)
 
-// referencedVars lists the variable names the resources refer to.
+// referencedVars lists the variable names the resources refer to without
+// a default. A variable with a default everywhere it is used keeps its
+// default when its object is absent: a placeholder would turn
+// ${PUID:=1000} into a string where the cluster gets a number.
 func referencedVars(m resmap.ResMap) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -118,7 +140,7 @@ func referencedVars(m resmap.ResMap) []string {
 			continue
 		}
 		for _, sm := range varRef.FindAllSubmatch(b, -1) {
-			if n := string(sm[1]); !seen[n] {
+			if n := string(sm[1]); len(sm[2]) == 0 && !seen[n] {
 				seen[n] = true
 				out = append(out, n)
 			}
@@ -233,6 +255,9 @@ type offlineClient struct {
 	// absent holds placeholder data for the substituteFrom objects that are
 	// not in the repository ("Kind/namespace/name").
 	absent map[string]map[string]string
+	// own holds the substituteFrom objects the Kustomization's own build
+	// applies.
+	own map[string]*Object
 }
 
 func (c offlineClient) Get(_ context.Context, key client.ObjectKey, obj client.Object, _ ...client.GetOption) error {
@@ -255,12 +280,18 @@ func (c offlineClient) Get(_ context.Context, key client.ObjectKey, obj client.O
 	case *corev1.ConfigMap:
 		src := c.tree.find("ConfigMap", key.Namespace, key.Name)
 		if src == nil {
+			src = c.own["ConfigMap/"+key.Namespace+"/"+key.Name]
+		}
+		if src == nil {
 			return apierrors.NewNotFound(schema.GroupResource{Resource: "configmaps"}, key.Name)
 		}
 		o.Data = src.Node.GetDataMap()
 		return nil
 	case *corev1.Secret:
 		src := c.tree.find("Secret", key.Namespace, key.Name)
+		if src == nil {
+			src = c.own["Secret/"+key.Namespace+"/"+key.Name]
+		}
 		if src == nil {
 			return apierrors.NewNotFound(schema.GroupResource{Resource: "secrets"}, key.Name)
 		}

@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/fluxlint/fluxlint/internal/flux"
-	"github.com/fluxlint/fluxlint/internal/load"
 )
 
 // tree is the rendering of one entry point and everything it leads to.
@@ -18,8 +17,9 @@ type tree struct {
 	// objects are the objects rendered so far, where substituteFrom looks
 	// for its ConfigMaps and Secrets.
 	objects []*Object
-	// produced are the Kustomization documents the tree's builds produced.
-	produced map[*load.Doc]bool
+	// produced are the Kustomization documents the tree's builds produced,
+	// by docKey.
+	produced map[string]bool
 	// failedDirs are the directories of the Kustomizations below the root
 	// that did not render: the documents there are probably theirs, so
 	// they are not tried as roots. failedDirs[0] is a placeholder for the
@@ -31,7 +31,9 @@ type tree struct {
 // builds produce. A Kustomization whose substituteFrom inputs are not
 // rendered yet waits while anything else can make progress.
 func (r *renderer) renderTree(root *Kustomization) *tree {
-	t := &tree{root: root, byKey: map[string]*Kustomization{root.Key(): root}, produced: map[*load.Doc]bool{}, failedDirs: []string{""}}
+	t := &tree{root: root, byKey: map[string]*Kustomization{root.Key(): root}, produced: map[string]bool{}, failedDirs: []string{""}}
+	root.tree = t
+	t.objects = append(t.objects, root.Companions...)
 	pending := []*Kustomization{root}
 	for len(pending) > 0 {
 		if limit := r.opts.Limits.ObjectsTotal; r.rendered > limit {
@@ -111,7 +113,7 @@ func (r *renderer) children(t *tree, k *Kustomization) []*Kustomization {
 			continue
 		}
 		if o.Doc != nil {
-			t.produced[o.Doc] = true
+			t.produced[docKey(o.Doc)] = true
 		}
 		if o.Namespace == k.Namespace && o.Name == k.Name {
 			continue // a Kustomization that syncs the directory it is in
