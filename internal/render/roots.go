@@ -13,9 +13,9 @@ import (
 // How an entry point was found; render's header says it.
 const (
 	OriginGiven       = "AKS fluxConfiguration"
-	OriginBootstrap   = "bootstrap"   // its path holds its own file, as flux bootstrap writes it
-	OriginRemote      = "git remote"  // its GitRepository's URL is the checkout's remote
-	OriginGuessed     = "guessed"     // no evidence: a Kustomization nothing else applies
+	OriginBootstrap   = "bootstrap"  // its path holds its own file, as flux bootstrap writes it
+	OriginRemote      = "git remote" // its GitRepository's URL is the checkout's remote
+	OriginGuessed     = "guessed"    // no evidence: a Kustomization nothing else applies
 	originInstanceFmt = "sync of %s" // a FluxInstance's spec.sync
 )
 
