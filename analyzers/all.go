@@ -15,6 +15,7 @@ var All = []*analysis.Analyzer{
 	SOPSWithoutDecryption,
 	InsecureSource,
 	RemovedAPI,
+	NotInFluxVersion,
 	DependencyNotFound,
 	ReleaseName,
 	// What kept the repository from rendering.
@@ -32,6 +33,7 @@ var All = []*analysis.Analyzer{
 	AliasExpansion,
 	LimitExceeded,
 	Unreferenced,
+	FluxConfiguration,
 	// Findings about suppressions.
 	Suppression,
 }

@@ -39,6 +39,11 @@ func runCrossNamespaceRef(p *analysis.Pass) {
 			d := analysis.Diagnostic{Pos: o.ValuePos(r.NamespacePath()...), Object: o,
 				Message: fmt.Sprintf("%s refers to %s in another namespace than its own (%s); multi-tenancy lockdown refuses cross-namespace references",
 					o.ID(), kind+" "+r.Namespace+"/"+r.Name, o.Namespace)}
+			if lock := p.Profile(o).Lockdown; !lock.V {
+				// Legal here; refused once lockdown is turned on.
+				d.Severity = analysis.Info
+				d.Message += " (lockdown is off here: " + lock.From.String() + "; this is refused once it is on)"
+			}
 			if t := defined[r.Key()]; t != nil && t.Pos().IsValid() {
 				d.Related = []analysis.Related{{Pos: t.Pos(), Message: t.ID() + " is defined here"}}
 			}

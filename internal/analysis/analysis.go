@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/fluxlint/fluxlint/internal/load"
+	"github.com/fluxlint/fluxlint/internal/profile"
 	"github.com/fluxlint/fluxlint/internal/render"
 	"github.com/fluxlint/fluxlint/rewrite"
 )
@@ -12,9 +13,11 @@ import (
 // Severity of a finding.
 type Severity int
 
-// Severities, from least to most severe. Off (0) turns a rule off.
+// Severities, from least to most severe. Off (0) turns a rule off;
+// Default, in a configuration, runs a rule at its own severity.
 const (
-	Off Severity = iota
+	Default Severity = iota - 1
+	Off
 	Info
 	Warning
 	Error
@@ -28,6 +31,8 @@ func (s Severity) String() string {
 		return "warning"
 	case Error:
 		return "error"
+	case Default:
+		return "default"
 	}
 	return "off"
 }
@@ -45,8 +50,10 @@ func ParseSeverity(s string) (Severity, error) {
 		return Error, nil
 	case "off", "none", "disabled":
 		return Off, nil
+	case "default", "on":
+		return Default, nil
 	}
-	return Off, fmt.Errorf("unknown severity %q (error, warning, info or off)", s)
+	return Off, fmt.Errorf("unknown severity %q (error, warning, info, off or default)", s)
 }
 
 // Analyzer is one rule.
@@ -89,6 +96,15 @@ func (p *Pass) Problems() []render.Problem { return p.Result.Problems }
 // ConfigNamespace is the AKS configuration namespace, or "" when the
 // repository is not checked for AKS multi-tenancy.
 func (p *Pass) ConfigNamespace() string { return p.Result.ConfigNamespace }
+
+// Profile is the installation that applies an object: its Flux version,
+// whether lockdown is on, its default service account.
+func (p *Pass) Profile(o *render.Object) *profile.Profile { return p.config.Profiles.Of(o) }
+
+// ProfileFor is the installation that applies what a Kustomization builds.
+func (p *Pass) ProfileFor(k *render.Kustomization) *profile.Profile {
+	return p.config.Profiles.For(k)
+}
 
 // Findings are the findings of the analyzers that ran before this one; only
 // an analyzer with AfterOthers set sees them.

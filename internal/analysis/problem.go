@@ -3,6 +3,9 @@ package analysis
 import "github.com/fluxlint/fluxlint/internal/render"
 
 // ProblemRule makes the rule that reports the renderer's problems of one
+// code that hold under the installation (a missing variable fails only
+// under strict substitution).
+//
 // code. Its id is the code, and its severity follows from the code: error
 // for a problem that kept something from rendering, info for one that is
 // only information, warning otherwise.
@@ -21,7 +24,7 @@ func ProblemRule(code render.Code, doc Doc) *Analyzer {
 		Problem:  code,
 		Run: func(p *Pass) {
 			for _, pr := range p.Problems() {
-				if pr.Code == code {
+				if pr.Code == code && p.config.Profiles.Applies(pr) {
 					p.Report(Diagnostic{Pos: pr.Pos, Message: pr.Message, Object: pr.Object, Kustomization: pr.Kustomization})
 				}
 			}

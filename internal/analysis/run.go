@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/fluxlint/fluxlint/internal/load"
+	"github.com/fluxlint/fluxlint/internal/profile"
 	"github.com/fluxlint/fluxlint/internal/render"
 )
 
@@ -13,6 +14,9 @@ type Config struct {
 	// Suite is every rule there is, whether it runs or not: a suppression
 	// that names a rule outside it names an unknown rule.
 	Suite []*Analyzer
+	// Profiles are the installations the repository's parts run on; nil
+	// judges everything by the default installation.
+	Profiles *profile.Set
 	// Severity overrides the default severity of a rule. A rule set to Off
 	// reports nothing: it does not run, unless it looks at the others'
 	// findings (AfterOthers), which it may still silence.
@@ -48,7 +52,7 @@ func Run(res *render.Result, list []*Analyzer, cfg Config) []Diagnostic {
 	run := func(a *Analyzer, seen []Diagnostic) []Diagnostic {
 		var ds []Diagnostic
 		pass := &Pass{Analyzer: a, Result: res, config: &cfg, findings: seen, report: func(d Diagnostic) {
-			if sev, set := cfg.Severity[a.Name]; set {
+			if sev, set := cfg.Severity[a.Name]; set && sev != Default {
 				if sev == Off {
 					return
 				}

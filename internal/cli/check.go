@@ -46,7 +46,7 @@ func runCheck(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "fluxlint check: %v\n", err)
 		return ExitError
 	}
-	copts := lint.Options{Render: opts, Config: cfg, Suite: analyzers.All}
+	copts := lint.Options{Render: opts, Config: cfg, Suite: analyzers.All, Profile: rf.overrides()}
 	switch {
 	case *newFrom != "" && *staged:
 		fmt.Fprintln(e.stderr, "fluxlint check: --new-from-rev and --staged do not go together")

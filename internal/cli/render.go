@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 
+	"github.com/fluxlint/fluxlint/internal/profile"
 	"github.com/fluxlint/fluxlint/internal/render"
 )
 
@@ -24,7 +25,7 @@ func runRender(e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	opts, _, err := rf.resolve(e, dir)
+	opts, cfg, err := rf.resolve(e, dir)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "fluxlint render: %v\n", err)
 		return ExitError
@@ -39,9 +40,14 @@ func runRender(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "fluxlint render: no Flux Kustomization %s was rendered\n", *only)
 		return ExitError
 	}
+	profiles, err := profile.Derive(res, cfg.Overrides(rf.overrides()))
+	if err != nil {
+		fmt.Fprintf(e.stderr, "fluxlint render: %v\n", err)
+		return ExitError
+	}
 	var problems []render.Problem
 	for _, p := range res.Problems {
-		if p.InScope(*only) {
+		if p.InScope(*only) && profiles.Applies(p) {
 			problems = append(problems, p)
 		}
 	}

@@ -10,27 +10,56 @@ import (
 	"github.com/fluxlint/fluxlint/internal/config"
 	"github.com/fluxlint/fluxlint/internal/flux"
 	"github.com/fluxlint/fluxlint/internal/load"
+	"github.com/fluxlint/fluxlint/internal/profile"
 	"github.com/fluxlint/fluxlint/internal/render"
 )
 
 // renderFlags are the flags every command that renders takes.
 type renderFlags struct {
-	config           string
-	entries          []string
-	configNamespace  string
-	configName       string
-	sources          []string
-	strictSubstitute bool
+	fs                  *pflag.FlagSet
+	config              string
+	entries             []string
+	configNamespace     string
+	configName          string
+	fluxConfiguration   string
+	sources             []string
+	strictSubstitute    bool
+	lockdown            bool
+	fluxVersion         string
+	aksExtensionVersion string
 }
 
 func (f *renderFlags) add(fs *pflag.FlagSet) {
-	fs.StringVar(&f.config, "config", "", "configuration file (default: .fluxlint.yaml at the repository root)")
+	f.fs = fs
+	fs.StringVar(&f.config, "config", "", "configuration file (default: .fluxlint.yaml, looked for from PATH up to the git root)")
 	fs.StringArrayVar(&f.entries, "kustomization", nil,
 		"an AKS fluxConfiguration kustomization, as az takes it: name=apps path=./apps prune=true dependsOn=infra (repeatable)")
-	fs.StringVar(&f.configNamespace, "config-namespace", "", "the fluxConfiguration's namespace (default cluster-config)")
-	fs.StringVar(&f.configName, "config-name", "", "the fluxConfiguration's name (default cluster-config)")
+	fs.StringVar(&f.configNamespace, "config-namespace", "", "the AKS fluxConfiguration's namespace; turns the AKS multi-tenancy rules on (cluster-config when --kustomization is given)")
+	fs.StringVar(&f.configName, "config-name", "", "the AKS fluxConfiguration's name (cluster-config when --kustomization is given)")
+	fs.StringVar(&f.fluxConfiguration, "flux-configuration", "", "the AKS fluxConfiguration, among those the repository writes as Terraform or ARM, to render")
 	fs.StringArrayVar(&f.sources, "source", nil, "map a source to a local directory: Kind/namespace/name=DIR (repeatable)")
-	fs.BoolVar(&f.strictSubstitute, "strict-substitute", true, "report postBuild variables that have no value, as Flux 2.9 does")
+	fs.StringVar(&f.fluxVersion, "flux-version", "", "judge the repository by this Flux release (2.7) instead of the one it shows")
+	fs.BoolVar(&f.lockdown, "lockdown", false, "judge the repository with multi-tenancy lockdown (--no-cross-namespace-refs) on or off, whatever it shows")
+	fs.StringVar(&f.aksExtensionVersion, "aks-extension-version", "", "the microsoft.flux extension version an AKS cluster runs (its Flux version follows)")
+	fs.BoolVar(&f.strictSubstitute, "strict-substitute", true, "treat postBuild variables without a value as errors (default: as the installation's Flux does)")
+}
+
+// overrides are the installation settings the flags give.
+func (f *renderFlags) overrides() profile.Overrides {
+	ov := profile.Overrides{From: map[string]string{}}
+	if f.fluxVersion != "" {
+		ov.FluxVersion, ov.From["fluxVersion"] = f.fluxVersion, "--flux-version"
+	}
+	if f.aksExtensionVersion != "" {
+		ov.AKSExtensionVersion, ov.From["aksExtensionVersion"] = f.aksExtensionVersion, "--aks-extension-version"
+	}
+	if f.fs != nil && f.fs.Changed("lockdown") {
+		ov.Lockdown, ov.From["lockdown"] = &f.lockdown, "--lockdown"
+	}
+	if f.fs != nil && f.fs.Changed("strict-substitute") {
+		ov.StrictSubstitute, ov.From["strictSubstitute"] = &f.strictSubstitute, "--strict-substitute"
+	}
+	return ov
 }
 
 // resolve reads the configuration and turns it and the flags into render
@@ -55,11 +84,10 @@ func (f *renderFlags) resolve(e *env, dir string) (render.Options, *config.Confi
 // options turns the flags into render options for the repository at dir.
 func (f *renderFlags) options(e *env, dir string) (render.Options, error) {
 	o := render.Options{
-		Dir:                dir,
-		ConfigNamespace:    f.configNamespace,
-		ConfigName:         f.configName,
-		NoStrictSubstitute: !f.strictSubstitute,
-		Secrets:            e.secrets,
+		Dir:             dir,
+		ConfigNamespace: f.configNamespace,
+		ConfigName:      f.configName,
+		Secrets:         e.secrets,
 	}
 	for _, s := range f.entries {
 		en, err := flux.ParseAKSKustomization(s)

@@ -17,6 +17,7 @@ import (
 	"github.com/fluxlint/fluxlint/internal/analysis"
 	"github.com/fluxlint/fluxlint/internal/flux"
 	"github.com/fluxlint/fluxlint/internal/load"
+	"github.com/fluxlint/fluxlint/internal/profile"
 	"github.com/fluxlint/fluxlint/internal/render"
 )
 
@@ -44,6 +45,14 @@ type Config struct {
 	// Limits raise (or lower) the limits a render runs with; zero fields
 	// keep their defaults.
 	Limits load.Limits `json:"limits,omitempty"`
+	// FluxVersion, Lockdown and AKSExtensionVersion set the installation
+	// the repository is judged by, over what the repository shows.
+	FluxVersion         string `json:"fluxVersion,omitempty"`
+	Lockdown            *bool  `json:"lockdown,omitempty"`
+	AKSExtensionVersion string `json:"aksExtensionVersion,omitempty"`
+	// FluxConfiguration picks one of several AKS fluxConfigurations written
+	// as code (Terraform, ARM) in the repository.
+	FluxConfiguration string `json:"fluxConfiguration,omitempty"`
 
 	// Positions of the keys, for messages about their values.
 	pos map[string]load.Pos
@@ -68,7 +77,8 @@ func Find(dir string) string {
 	return ""
 }
 
-var knownKeys = []string{"configNamespace", "configName", "kustomizations", "sources", "rules", "exclude", "strictSubstitute", "limits"}
+var knownKeys = []string{"configNamespace", "configName", "kustomizations", "sources", "rules", "exclude", "strictSubstitute", "limits",
+	"fluxVersion", "lockdown", "aksExtensionVersion", "fluxConfiguration"}
 
 // Load reads the configuration file at file; display is the name used in
 // messages. Unknown keys, wrong types and bad values are errors that name
@@ -120,12 +130,22 @@ func Parse(data []byte, display string) (*Config, error) {
 			c.ConfigNamespace, err = str(v, k.Value)
 		case "configName":
 			c.ConfigName, err = str(v, k.Value)
-		case "strictSubstitute":
+		case "strictSubstitute", "lockdown":
 			var b bool
 			if b, err = strconv.ParseBool(v.Value); err != nil || v.Kind != yaml.ScalarNode {
-				return nil, fail(v, "strictSubstitute: want true or false")
+				return nil, fail(v, "%s: want true or false", k.Value)
 			}
-			c.StrictSubstitute = &b
+			if k.Value == "lockdown" {
+				c.Lockdown = &b
+			} else {
+				c.StrictSubstitute = &b
+			}
+		case "fluxVersion":
+			c.FluxVersion, err = str(v, k.Value)
+		case "aksExtensionVersion":
+			c.AKSExtensionVersion, err = str(v, k.Value)
+		case "fluxConfiguration":
+			c.FluxConfiguration, err = str(v, k.Value)
 		case "kustomizations":
 			if v.Kind != yaml.SequenceNode {
 				return nil, fail(v, "kustomizations: want a list")
@@ -161,7 +181,7 @@ func Parse(data []byte, display string) (*Config, error) {
 				rk, rv := v.Content[j], v.Content[j+1]
 				sev, err := analysis.ParseSeverity(rv.Value)
 				if err != nil || rv.Kind != yaml.ScalarNode {
-					return nil, fail(rv, "rules: %s: want error, warning, info or off, not %q", rk.Value, rv.Value)
+					return nil, fail(rv, "rules: %s: want error, warning, info, off or default, not %q", rk.Value, rv.Value)
 				}
 				c.Rules[rk.Value] = sev
 				c.pos["rules."+rk.Value] = at(rk)
@@ -311,6 +331,9 @@ func Merge(o render.Options, c *Config) render.Options {
 	if o.ConfigName == "" {
 		o.ConfigName = c.ConfigName
 	}
+	if o.FluxConfiguration == "" {
+		o.FluxConfiguration = c.FluxConfiguration
+	}
 	if len(o.Entries) == 0 {
 		o.Entries = c.Kustomizations
 	}
@@ -321,9 +344,6 @@ func Merge(o render.Options, c *Config) render.Options {
 				o.ConfinedSources[k] = c.Sources[k]
 			}
 		}
-	}
-	if c.StrictSubstitute != nil && !*c.StrictSubstitute {
-		o.NoStrictSubstitute = true
 	}
 	if o.Limits == (load.Limits{}) {
 		o.Limits = c.Limits
@@ -340,4 +360,42 @@ func (c *Config) CheckRules(suite []*analysis.Analyzer) error {
 		}
 	}
 	return nil
+}
+
+// Overrides are the installation settings the configuration gives, each
+// named by its line, for the profile; flag values (non-empty, non-nil)
+// win over them, named by flag.
+func (c *Config) Overrides(flags profile.Overrides) profile.Overrides {
+	ov := profile.Overrides{From: map[string]string{}}
+	at := func(key string) string {
+		if p, ok := c.KeyPos(key); ok {
+			return p.String()
+		}
+		return key
+	}
+	if c.FluxVersion != "" {
+		ov.FluxVersion, ov.From["fluxVersion"] = c.FluxVersion, at("fluxVersion")
+	}
+	if c.AKSExtensionVersion != "" {
+		ov.AKSExtensionVersion, ov.From["aksExtensionVersion"] = c.AKSExtensionVersion, at("aksExtensionVersion")
+	}
+	if c.Lockdown != nil {
+		ov.Lockdown, ov.From["lockdown"] = c.Lockdown, at("lockdown")
+	}
+	if c.StrictSubstitute != nil {
+		ov.StrictSubstitute, ov.From["strictSubstitute"] = c.StrictSubstitute, at("strictSubstitute")
+	}
+	if flags.FluxVersion != "" {
+		ov.FluxVersion, ov.From["fluxVersion"] = flags.FluxVersion, flags.From["fluxVersion"]
+	}
+	if flags.AKSExtensionVersion != "" {
+		ov.AKSExtensionVersion, ov.From["aksExtensionVersion"] = flags.AKSExtensionVersion, flags.From["aksExtensionVersion"]
+	}
+	if flags.Lockdown != nil {
+		ov.Lockdown, ov.From["lockdown"] = flags.Lockdown, flags.From["lockdown"]
+	}
+	if flags.StrictSubstitute != nil {
+		ov.StrictSubstitute, ov.From["strictSubstitute"] = flags.StrictSubstitute, flags.From["strictSubstitute"]
+	}
+	return ov
 }

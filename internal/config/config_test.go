@@ -50,7 +50,7 @@ strictSubstitute: false
 func TestParseErrorsNameTheirLine(t *testing.T) {
 	for src, want := range map[string]string{
 		"configNamespace: a\nprun: true\n":                  `.fluxlint.yaml:2:1: unknown key "prun"`,
-		"rules:\n  prune: loud\n":                           ".fluxlint.yaml:2:10: rules: prune: want error, warning, info or off",
+		"rules:\n  prune: loud\n":                           ".fluxlint.yaml:2:10: rules: prune: want error, warning, info, off or default",
 		"kustomizations:\n  - name=a path=./a colour=red\n": `.fluxlint.yaml:2:5: kustomization "name=a path=./a colour=red": unknown key "colour"`,
 		"sources:\n  GitRepository/x: ./x\n":                `.fluxlint.yaml:2:3: sources: "GitRepository/x" is not Kind/namespace/name`,
 		"strictSubstitute: sometimes\n":                     ".fluxlint.yaml:1:19: strictSubstitute: want true or false",

@@ -2,6 +2,8 @@ package flux
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -38,30 +40,42 @@ type AKSKustomization struct {
 	Interval      string
 	Timeout       string
 	RetryInterval string
+	// Substitute and SubstituteFrom are postBuild's, which the ARM model
+	// and Terraform have and the az CLI does not.
+	Substitute     map[string]string
+	SubstituteFrom []AKSSubstituteFrom
+	// Warnings are about keys that were accepted but do nothing.
+	Warnings []string
 	// At is where it was given: a configuration file line, or the
 	// command line.
 	At load.Pos
 }
 
-// AKSKustomizationKeys are the keys ParseAKSKustomization accepts, with
-// their aliases.
-var AKSKustomizationKeys = []string{"name", "path", "prune", "wait", "force", "dependsOn", "depends_on",
-	"syncInterval", "sync_interval", "timeout", "retryInterval", "retry_interval", "disableHealthCheck", "disable_health_check"}
+// aksKeys are the keys "az k8s-configuration flux create --kustomization"
+// accepts, each with the field it sets (azure-cli-extensions
+// k8s-configuration, flux-semantics §11).
+var aksKeys = map[string]string{
+	"name": "name", "path": "path", "prune": "prune", "force": "force", "timeout": "timeout",
+	"dependencies": "dependsOn", "depends_on": "dependsOn", "dependsOn": "dependsOn", "depends": "dependsOn",
+	"interval": "interval", "sync_interval": "interval", "syncInterval": "interval",
+	"retryInterval": "retryInterval", "retry_interval": "retryInterval",
+	"disable-health-check": "disable-health-check",
+	"validation":           "validation",
+}
+
+// AKSKustomizationKeys lists the keys ParseAKSKustomization accepts,
+// sorted.
+func AKSKustomizationKeys() []string { return slices.Sorted(maps.Keys(aksKeys)) }
 
 // IsAKSKustomizationKey reports whether "key=..." is a key of a
 // kustomization.
-func IsAKSKustomizationKey(key string) bool {
-	for _, k := range AKSKustomizationKeys {
-		if k == key {
-			return true
-		}
-	}
-	return false
-}
+func IsAKSKustomizationKey(key string) bool { _, ok := aksKeys[key]; return ok }
 
 // ParseAKSKustomization parses "name=apps path=./apps prune=true
-// dependsOn=infra". Defaults are Azure's: prune false, wait (health checks)
-// true, intervals and timeout 10m.
+// dependsOn=infra", with every key spelling az accepts. Defaults are
+// Azure's: prune false, wait (health checks) true, intervals and timeout
+// 10m. "validation" is accepted, as az accepts it, but has no effect: the
+// fluxConfiguration model has no such field; Warnings says so.
 func ParseAKSKustomization(s string) (AKSKustomization, error) {
 	e := AKSKustomization{Path: "./", Wait: true, Interval: "10m", Timeout: "10m", RetryInterval: "10m"}
 	for _, f := range strings.Fields(s) {
@@ -69,37 +83,38 @@ func ParseAKSKustomization(s string) (AKSKustomization, error) {
 		if !ok {
 			return e, fmt.Errorf("kustomization %q: %q is not key=value", s, f)
 		}
+		field, known := aksKeys[key]
+		if !known {
+			return e, fmt.Errorf("kustomization %q: unknown key %q (the keys az accepts: %s)", s, key, strings.Join(AKSKustomizationKeys(), ", "))
+		}
 		var err error
-		switch key {
+		switch field {
 		case "name":
 			e.Name = val
 		case "path":
 			e.Path = val
 		case "prune":
 			e.Prune, err = strconv.ParseBool(val)
-		case "wait":
-			e.Wait, err = strconv.ParseBool(val)
-		case "disableHealthCheck", "disable_health_check":
-			var d bool
-			d, err = strconv.ParseBool(val)
-			e.Wait = !d
+		case "disable-health-check":
+			// az sets wait: false only for the exact value "true".
+			e.Wait = val != "true"
 		case "force":
 			e.Force, err = strconv.ParseBool(val)
-		case "dependsOn", "depends_on":
+		case "dependsOn":
 			val = strings.Trim(val, "[]")
 			for _, d := range strings.Split(val, ",") {
 				if d = strings.Trim(strings.TrimSpace(d), `"'`); d != "" {
 					e.DependsOn = append(e.DependsOn, d)
 				}
 			}
-		case "syncInterval", "sync_interval":
+		case "interval":
 			e.Interval = val
 		case "timeout":
 			e.Timeout = val
-		case "retryInterval", "retry_interval":
+		case "retryInterval":
 			e.RetryInterval = val
-		default:
-			return e, fmt.Errorf("kustomization %q: unknown key %q (known: %s)", s, key, strings.Join(AKSKustomizationKeys, ", "))
+		case "validation":
+			e.Warnings = append(e.Warnings, fmt.Sprintf("%s=%s has no effect: the fluxConfiguration model has no validation field, and Flux's v1 Kustomization none either", key, val))
 		}
 		if err != nil {
 			return e, fmt.Errorf("kustomization %q: %s: %v", s, key, err)
@@ -109,4 +124,11 @@ func ParseAKSKustomization(s string) (AKSKustomization, error) {
 		return e, fmt.Errorf("kustomization %q: name is required", s)
 	}
 	return e, nil
+}
+
+// AKSSubstituteFrom is a postBuild.substituteFrom entry of a
+// fluxConfiguration kustomization.
+type AKSSubstituteFrom struct {
+	Kind, Name string
+	Optional   bool
 }

@@ -35,6 +35,8 @@ type Instance struct {
 	SpecPath []string
 	// Doc is the document it is written in.
 	Doc *load.Doc
+	// Chart is set when it is written as the flux-instance chart's values.
+	Chart bool
 }
 
 // InstanceFromDoc reads a FluxInstance document, or the HelmRelease of
@@ -70,7 +72,7 @@ func InstanceFromDoc(d *load.Doc) (Instance, bool) {
 			ns = OperatorNamespace
 		}
 		return Instance{Namespace: ns, At: d.KindPos(), From: fmt.Sprintf("HelmRelease %s (%s chart)", d.Name, InstanceChart),
-			Spec: spec, SpecPath: []string{"spec", "values", "instance"}, Doc: d}, true
+			Spec: spec, SpecPath: []string{"spec", "values", "instance"}, Doc: d, Chart: true}, true
 	}
 	return Instance{}, false
 }

@@ -3,6 +3,7 @@ package lint
 import (
 	"github.com/fluxlint/fluxlint/internal/analysis"
 	"github.com/fluxlint/fluxlint/internal/config"
+	"github.com/fluxlint/fluxlint/internal/profile"
 	"github.com/fluxlint/fluxlint/internal/render"
 )
 
@@ -20,12 +21,16 @@ type Options struct {
 	// Filters run after the standard ones (silenced, excluded) and before
 	// sorting: a change filter, a baseline.
 	Filters []Filter
+	// Profile are the installation settings the flags give; they win over
+	// the configuration's, which win over what the repository shows.
+	Profile profile.Overrides
 }
 
 // Report is the outcome of a check.
 type Report struct {
 	Result      *render.Result
 	Config      *config.Config
+	Profiles    *profile.Set
 	Diagnostics []analysis.Diagnostic
 	// Dropped counts the findings each filter left out, by filter name.
 	Dropped map[string]int
@@ -52,10 +57,14 @@ func Run(opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	ds := analysis.Run(res, list, analysis.Config{Suite: opts.Suite, Severity: cfg.Rules})
+	profiles, err := profile.Derive(res, cfg.Overrides(opts.Profile))
+	if err != nil {
+		return nil, err
+	}
+	ds := analysis.Run(res, list, analysis.Config{Suite: opts.Suite, Severity: cfg.Rules, Profiles: profiles})
 	pipeline := append([]Filter{Unsilenced{}, Excluded{Config: cfg}}, opts.Filters...)
 	pipeline = append(pipeline, Sorted{})
-	rep := &Report{Result: res, Config: cfg, Dropped: map[string]int{}}
+	rep := &Report{Result: res, Config: cfg, Profiles: profiles, Dropped: map[string]int{}}
 	rep.Diagnostics = Apply(ds, pipeline, rep.Dropped)
 	return rep, nil
 }

@@ -2,6 +2,8 @@ package render
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -63,6 +65,21 @@ func entryYAML(e flux.AKSKustomization, ns, cfg string) string {
 		b.WriteString("  dependsOn:\n")
 		for _, d := range e.DependsOn {
 			fmt.Fprintf(&b, "  - name: %s\n", strconv.Quote(cfg+"-"+d))
+		}
+	}
+	if len(e.Substitute) > 0 || len(e.SubstituteFrom) > 0 {
+		b.WriteString("  postBuild:\n")
+		if len(e.Substitute) > 0 {
+			b.WriteString("    substitute:\n")
+			for _, k := range slices.Sorted(maps.Keys(e.Substitute)) {
+				fmt.Fprintf(&b, "      %s: %s\n", strconv.Quote(k), strconv.Quote(e.Substitute[k]))
+			}
+		}
+		if len(e.SubstituteFrom) > 0 {
+			b.WriteString("    substituteFrom:\n")
+			for _, f := range e.SubstituteFrom {
+				fmt.Fprintf(&b, "    - kind: %s\n      name: %s\n      optional: %t\n", strconv.Quote(f.Kind), strconv.Quote(f.Name), f.Optional)
+			}
 		}
 	}
 	fmt.Fprintf(&b, `  patches:

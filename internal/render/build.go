@@ -263,11 +263,20 @@ func silenceStderr() func() {
 func (r *renderer) reportBuildError(k *Kustomization, view *load.View, msg string, g *layoutWalker) {
 	p := Problem{Code: BuildFailed, Pos: k.Object.ValuePos("spec", "path"), Kustomization: k, Object: k.Object,
 		Message: fmt.Sprintf("kustomize build of %s failed: %s", k.Key(), describe(msg))}
-	// A file the message names that does not parse is the real cause.
+	// A file the message names that fluxlint refused, or that does not
+	// parse, is the real cause.
 	best := ""
 	for _, f := range view.Included {
 		name := f.Name()
-		if len(name) > len(best) && strings.Contains(msg, name) && load.IsYAML(f.Path) {
+		if len(name) <= len(best) || !strings.Contains(msg, name) {
+			continue
+		}
+		if f.Refusal() != nil {
+			best = name
+			p.Message = fmt.Sprintf("kustomize build of %s failed: it needs %s, which fluxlint left out (alias-expansion)", k.Key(), name)
+			continue
+		}
+		if load.IsYAML(f.Path) {
 			for _, d := range f.Docs() {
 				if d.Err != nil {
 					best = name
@@ -279,7 +288,7 @@ func (r *renderer) reportBuildError(k *Kustomization, view *load.View, msg strin
 			}
 		}
 	}
-	if best == "" && g != nil {
+	if (best == "" || p.Code == BuildFailed) && g != nil {
 		if pos, ok := g.locate(msg); ok {
 			p.Pos = pos
 		}

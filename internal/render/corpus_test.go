@@ -36,7 +36,7 @@ func TestConformance(t *testing.T) {
 	for _, repo := range []string{"onedr0p__home-ops", "bjw-s-labs__home-ops"} {
 		t.Run(repo, func(t *testing.T) {
 			want := readReference(t, filepath.Join(corpus, "reference-renders", repo+".recursive.yaml"))
-			res, err := render.Render(render.Options{Dir: filepath.Join(corpus, repo), DryRunSubstitution: true, NoStrictSubstitute: true})
+			res, err := render.Render(render.Options{Dir: filepath.Join(corpus, repo), DryRunSubstitution: true})
 			if err != nil {
 				t.Fatal(err)
 			}

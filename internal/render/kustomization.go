@@ -38,6 +38,8 @@ type Kustomization struct {
 	// Companions are the objects created with an entry point that no file
 	// of the repository holds: the source of a FluxInstance's sync.
 	Companions []*Object
+	// Instance is the FluxInstance whose sync an entry point is.
+	Instance *flux.Instance
 
 	// evidence is set on an entry point the repository shows to be real,
 	// whose source is the repository itself; tree is the rendering of the

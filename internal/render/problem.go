@@ -45,6 +45,9 @@ const (
 	AliasExpansion Code = "alias-expansion"
 	// LimitExceeded: a build that would cost more than a limit allows.
 	LimitExceeded Code = "limit-exceeded"
+	// FluxConfiguration: an AKS fluxConfiguration written as code
+	// (Terraform, ARM) that fluxlint cannot read as written.
+	FluxConfiguration Code = "flux-configuration"
 	// Unreferenced: a Flux Kustomization that no entry point applies, in a
 	// repository that has real entry points; it is not rendered.
 	Unreferenced Code = "unreferenced"
@@ -53,6 +56,9 @@ const (
 // nonBlocking lists the codes of problems that keep nothing from
 // rendering; the rules that report them are warnings, the others errors.
 var nonBlocking = map[Code]bool{
+	// A refused file keeps nothing from rendering by itself: a build that
+	// needs it reports that it failed.
+	AliasExpansion:        true,
 	SubstituteFromMissing: true,
 	SymlinkIgnored:        true,
 	Unreferenced:          true,
@@ -82,6 +88,10 @@ type Problem struct {
 	Kustomization *Kustomization
 	// Object is the rendered object concerned, if any.
 	Object *Object
+	// StrictOnly is set for a problem that holds only under strict postBuild
+	// substitution (a variable without a value); whether Flux substitutes
+	// strictly depends on its version and feature gates (see profile).
+	StrictOnly bool
 }
 
 // Blocking reports whether the problem kept part of the repository from

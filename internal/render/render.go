@@ -14,6 +14,7 @@ import (
 	kustomizev1 "github.com/fluxcd/kustomize-controller/api/v1"
 
 	"github.com/fluxlint/fluxlint/internal/flux"
+	"github.com/fluxlint/fluxlint/internal/fluxconfig"
 	"github.com/fluxlint/fluxlint/internal/load"
 	"github.com/fluxlint/fluxlint/internal/redact"
 )
@@ -26,6 +27,10 @@ type Options struct {
 	// Entries are AKS-style entry points (az k8s-configuration flux create
 	// --kustomization ...). When there are any, no root is auto-detected.
 	Entries []flux.AKSKustomization
+	// FluxConfiguration names the AKS fluxConfiguration to render among
+	// those the repository writes as Terraform or ARM, when there are
+	// several; with Entries given, none is read.
+	FluxConfiguration string
 	// ConfigNamespace is the AKS configuration namespace, which turns the
 	// multi-tenancy rules on; ConfigName names the fluxConfiguration the
 	// entries belong to. With entries, both default to flux's defaults.
@@ -39,9 +44,6 @@ type Options struct {
 	// from a configuration file, which an untrusted change can edit.
 	ConfinedSources map[string]string
 
-	// NoStrictSubstitute turns strict postBuild substitution off (it is on
-	// by default, as in Flux 2.9).
-	NoStrictSubstitute bool
 	// DryRunSubstitution ignores postBuild.substituteFrom, as
 	// "flux build --dry-run" does.
 	DryRunSubstitution bool
@@ -70,6 +72,9 @@ type Result struct {
 	// ConfigNamespace is the AKS configuration namespace ("" when the
 	// repository is not checked for AKS multi-tenancy).
 	ConfigNamespace string
+	// FluxConfiguration is the fluxConfiguration the repository writes as
+	// code that gave the entry points, if any.
+	FluxConfiguration *fluxconfig.Configuration
 	// Objects are all objects: the entry points as written (or
 	// synthesised), then everything the Kustomizations apply, depth-first.
 	Objects []*Object
@@ -113,26 +118,29 @@ func Render(opts Options) (*Result, error) {
 	// Parsing kustomize's built-in OpenAPI schema takes as long as dozens
 	// of builds; do it while the repository is read.
 	go loadSchema()
+	opts.Limits = opts.Limits.OrDefault()
+	repo, err := load.Open(opts.Dir, r0(opts))
+	if err != nil {
+		return nil, err
+	}
+	fc := entriesFromCode(&opts, repo)
+	r := &renderer{opts: opts, repo: repo, sources: map[string]*sourceDir{}, views: map[string]*load.View{}, linksSeen: map[string]bool{}, remote: readRemote(repo.Root), artifacts: map[string]*sourceDir{}}
+	if err := r.mapSources(); err != nil {
+		return nil, err
+	}
 	if len(opts.Entries) > 0 && opts.ConfigNamespace == "" {
 		opts.ConfigNamespace = flux.DefaultConfigNamespace
 	}
 	if opts.ConfigName == "" {
 		opts.ConfigName = flux.DefaultConfigName
 	}
-	opts.Limits = opts.Limits.OrDefault()
-	repo, err := load.Open(opts.Dir, r0(opts))
-	if err != nil {
-		return nil, err
-	}
-	r := &renderer{opts: opts, repo: repo, sources: map[string]*sourceDir{}, views: map[string]*load.View{}, linksSeen: map[string]bool{}, remote: readRemote(repo.Root), artifacts: map[string]*sourceDir{}}
-	if err := r.mapSources(); err != nil {
-		return nil, err
-	}
+	r.opts = opts
+	r.problems = append(r.problems, fc.problems...)
 	repo.ParseAll(runtime.GOMAXPROCS(0))
 	defer silenceStderr()()
 	r.index = indexDocs(repo)
 
-	res := &Result{Repo: repo, ConfigNamespace: opts.ConfigNamespace}
+	res := &Result{Repo: repo, ConfigNamespace: opts.ConfigNamespace, FluxConfiguration: fc.config}
 	if len(opts.Entries) > 0 {
 		roots, objs, err := r.entryRoots()
 		if err != nil {
@@ -349,5 +357,45 @@ func dedupeProblems(ps []Problem) []Problem {
 		out = append(out, p)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Pos.Less(out[j].Pos) })
+	return out
+}
+
+// codeEntries is what the fluxConfigurations written as code give a render.
+type codeEntries struct {
+	config   *fluxconfig.Configuration
+	problems []Problem
+}
+
+// entriesFromCode reads the AKS fluxConfigurations the repository writes as
+// Terraform or ARM when no entry point is given, and takes the one picked
+// (or the only one) as the entry points.
+func entriesFromCode(opts *Options, repo *load.Repo) codeEntries {
+	var out codeEntries
+	if len(opts.Entries) > 0 {
+		return out
+	}
+	configs, problems := fluxconfig.Find(repo)
+	for _, p := range problems {
+		out.problems = append(out.problems, Problem{Code: FluxConfiguration, Pos: p.Pos, Message: p.Message})
+	}
+	c, why, ok := fluxconfig.Pick(configs, opts.FluxConfiguration)
+	if !ok {
+		if why != "" {
+			pos := load.Pos{File: "--flux-configuration"}
+			if len(configs) > 0 {
+				pos = configs[0].At
+			}
+			out.problems = append(out.problems, Problem{Code: FluxConfiguration, Pos: pos, Message: why + "; the repository is rendered from the entry points it shows instead"})
+		}
+		return out
+	}
+	out.config = &c
+	opts.Entries = c.Kustomizations
+	if opts.ConfigNamespace == "" {
+		opts.ConfigNamespace = c.Namespace
+	}
+	if opts.ConfigName == "" {
+		opts.ConfigName = c.Name
+	}
 	return out
 }

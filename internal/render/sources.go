@@ -87,6 +87,7 @@ func (r *renderer) instanceRoot(in flux.Instance) (*Kustomization, error) {
 		return nil, fmt.Errorf("the sync of %s made no Kustomization", in.From)
 	}
 	root.Companions = companions
+	root.Instance = &in
 	return root, nil
 }
 

@@ -79,7 +79,11 @@ func (r *renderer) newSubstituter(t *tree, k *Kustomization, m resmap.ResMap) *s
 	}
 	s.opts = []fluxkustomize.SubstituteOption{
 		fluxkustomize.SubstituteWithDryRun(r.opts.DryRunSubstitution),
-		fluxkustomize.SubstituteWithStrict(!r.opts.NoStrictSubstitute),
+		// Substitution is always tried strictly, so that a variable without
+		// a value is found; whether that fails the Kustomization depends on
+		// the installation (profile), so the problem says it holds only
+		// under strict substitution.
+		fluxkustomize.SubstituteWithStrict(true),
 		fluxkustomize.SubstituteWithAlways(k.Spec.PostBuild.SubstituteStrategy == "Always"),
 	}
 	s.vars = map[string]string{}
@@ -187,7 +191,7 @@ func (s *substituter) apply(res *resource.Resource, obj *Object) *yaml.RNode {
 					pos = p
 				}
 			}
-			s.r.report(Problem{Code: Substitution, Pos: pos, Kustomization: s.k, Object: obj,
+			s.r.report(Problem{Code: Substitution, Pos: pos, Kustomization: s.k, Object: obj, StrictOnly: true,
 				Message: fmt.Sprintf("variable ${%s} is not set for %s (strict substitution): Flux would fail the Kustomization", name, s.k.Key())})
 		}
 		lenient := append(append([]fluxkustomize.SubstituteOption(nil), s.opts...), fluxkustomize.SubstituteWithStrict(false))

@@ -81,11 +81,9 @@ func RunCase(t *testing.T, repo string, suite []*analysis.Analyzer, a *analysis.
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Problem == "" {
-		for _, p := range rep.Result.Problems {
-			if p.Blocking() {
-				t.Errorf("the fixture does not render: %s", p)
-			}
+	for _, p := range rep.Result.Problems {
+		if p.Blocking() && rep.Profiles.Applies(p) && analysis.ByName(list, string(p.Code)) == nil {
+			t.Errorf("the fixture does not render: %s", p)
 		}
 	}
 	var got []fixture.Finding
