@@ -59,3 +59,42 @@ func FuzzApply(f *testing.F) {
 		}
 	})
 }
+
+// The same for the comment and sequence edits a migration makes: a
+// refusal, or a file that parses and says what was asked.
+func FuzzApplyOps(f *testing.F) {
+	f.Add("spec:\n  suspend: false # keep\n", "spec.suspend", "true", uint8(0), 0)
+	f.Add("spec:\n  suspend: true  # fluxlint migrate: added\n", "spec.suspend", "", uint8(1), 0)
+	f.Add("kind: K\nresources:\n- a\n", "transformers", "|-\n  a: b", uint8(2), 0)
+	f.Add("image: x # {\"$imagepolicy\": \"a:b\"}\n", "", "\"c:b\"", uint8(3), 1)
+	f.Fuzz(func(t *testing.T, data, path, value string, op uint8, line int) {
+		p := strings.Split(path, ".")
+		e := Edit{Path: p, Value: value}
+		switch op % 4 {
+		case 0:
+			e.Comment = "fluxlint migrate: was x"
+		case 1:
+			e.Op, e.Comment = Uncomment, "fluxlint migrate: added"
+		case 2:
+			e.Op = Append
+		case 3:
+			e.Op, e.Line, e.Comment = ReplaceInComment, line, `"a:b"`
+		}
+		if e.Op != ReplaceInComment {
+			for _, s := range p {
+				if s == "" {
+					return
+				}
+			}
+		}
+		out, err := Apply("f.yaml", []byte(data), []Edit{e})
+		if err != nil {
+			return
+		}
+		for _, d := range load.ParseBytes("f.yaml", out).Docs() {
+			if d.Err != nil {
+				t.Fatalf("the result does not parse: %v\n%s", d.Err, out)
+			}
+		}
+	})
+}

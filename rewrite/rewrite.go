@@ -21,6 +21,18 @@ const (
 	Set Op = iota
 	// Delete removes a field and its value.
 	Delete
+	// Uncomment removes the line comment "# "+Comment from the line of a
+	// field's value, keeping any other comment there.
+	Uncomment
+	// ReplaceInComment replaces Comment with Value in the comment of line
+	// Line (Path is not used): how a marker that names an object in a
+	// comment, such as an image policy's, follows the object.
+	ReplaceInComment
+	// Append adds Value, the YAML text of one item, to the end of the
+	// block sequence at Path, adding the field when it is missing. The
+	// first line of Value follows the item's dash; the others are indented
+	// relative to the dash.
+	Append
 )
 
 // Edit is one change to one document of a file.
@@ -37,14 +49,30 @@ type Edit struct {
 	// missing field is added; when none exists, the field goes first in
 	// its mapping.
 	After []string
+	// Comment, on a Set, is a line comment (without "# ") written after
+	// the value, before any comment the line has; on an Uncomment, the
+	// comment to remove; on a ReplaceInComment, the text to replace.
+	Comment string
+	// Line is the 1-based line of a ReplaceInComment.
+	Line int
 	// Why says what the edit is for, for messages.
 	Why string
 }
 
 func (e Edit) String() string {
 	s := strings.Join(e.Path, ".")
-	if e.Op == Delete {
+	switch e.Op {
+	case Delete:
 		return "delete " + s
+	case Uncomment:
+		return fmt.Sprintf("remove the comment %q of %s", "# "+e.Comment, s)
+	case ReplaceInComment:
+		return fmt.Sprintf("replace %q with %q in the comment of line %d", e.Comment, e.Value, e.Line)
+	case Append:
+		return fmt.Sprintf("append an item to %s", s)
+	}
+	if e.Comment != "" {
+		return fmt.Sprintf("set %s to %q (# %s)", s, e.Value, e.Comment)
 	}
 	return fmt.Sprintf("set %s to %q", s, e.Value)
 }
@@ -83,13 +111,11 @@ func Apply(name string, data []byte, edits []Edit) ([]byte, error) {
 		if d == nil || d.Node == nil {
 			return nil, &Error{Pos: load.Pos{File: name}, Edit: e, Msg: fmt.Sprintf("document %d does not parse", e.Doc)}
 		}
-		s, err := t.plan(d, e)
+		ss, err := t.plan(d, e)
 		if err != nil {
 			return nil, err
 		}
-		if s != nil {
-			splices = append(splices, *s)
-		}
+		splices = append(splices, ss...)
 	}
 	out, err := apply(data, splices)
 	if err != nil {
@@ -135,10 +161,24 @@ func verify(name string, data []byte, edits []Edit) error {
 	for _, e := range edits {
 		d := docAt(f, e.Doc)
 		var n *yaml.Node
-		if d != nil && d.Node != nil {
+		if d != nil && d.Node != nil && e.Op != ReplaceInComment {
 			n = load.LookupNode(d.Node.YNode(), e.Path...)
 		}
 		switch {
+		case e.Op == ReplaceInComment:
+			if !bytes.Contains(data, []byte(e.Value)) { // lines above may have moved it
+				return &Error{Pos: load.Pos{File: name, Line: e.Line}, Edit: e, Msg: "the result does not hold the new text"}
+			}
+		case e.Op == Uncomment:
+			if n != nil && strings.Contains(n.LineComment, "# "+e.Comment) {
+				return &Error{Pos: load.Pos{File: name, Line: n.Line}, Edit: e, Msg: "the comment is still there"}
+			}
+		case e.Op == Append:
+			if n == nil || n.Kind != yaml.SequenceNode || !holdsItem(n, e.Value) {
+				return &Error{Pos: load.Pos{File: name}, Edit: e, Msg: "the result does not hold the new item"}
+			}
+		case e.Op == Set && e.Comment != "" && (n == nil || !strings.Contains(n.LineComment, "# "+e.Comment)):
+			return &Error{Pos: load.Pos{File: name}, Edit: e, Msg: "the result does not hold the comment"}
 		case e.Op == Set && (n == nil || n.Kind != yaml.ScalarNode || n.Value != e.Value):
 			return &Error{Pos: load.Pos{File: name}, Edit: e, Msg: "the result does not hold the new value"}
 		case e.Op == Delete && n != nil:
@@ -209,8 +249,25 @@ func indentOf(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
 
 var errFlow = errors.New("the mapping is in flow style ({...}); edit it by hand")
 
-// plan turns one edit into a splice.
-func (t *text) plan(d *load.Doc, e Edit) (*splice, error) {
+// plan turns one edit into splices.
+func (t *text) plan(d *load.Doc, e Edit) ([]splice, error) {
+	switch e.Op {
+	case ReplaceInComment:
+		return t.planReplaceInComment(d, e)
+	case Append:
+		return t.planAppend(d, e)
+	case Uncomment:
+		return t.planUncomment(d, e)
+	}
+	s, err := t.planField(d, e)
+	if err != nil || s == nil {
+		return nil, err
+	}
+	return []splice{*s}, nil
+}
+
+// planField turns a Set or Delete into a splice.
+func (t *text) planField(d *load.Doc, e Edit) (*splice, error) {
 	fail := func(pos load.Pos, msg string) error { return &Error{Pos: pos, Edit: e, Msg: msg} }
 	root := d.Node.YNode()
 	parent := load.LookupNode(root, e.Path[:len(e.Path)-1]...)
@@ -248,14 +305,19 @@ func (t *text) plan(d *load.Doc, e Edit) (*splice, error) {
 		if v.Kind != yaml.ScalarNode {
 			return nil, fail(load.Pos{File: docPos.File, Line: v.Line, Col: v.Column}, "the field is not a scalar")
 		}
-		if v.Value == e.Value {
+		comment := ""
+		if e.Comment != "" && !strings.Contains(t.line(v.Line), "# "+e.Comment) {
+			comment = "  # " + e.Comment
+		}
+		if v.Value == e.Value && comment == "" {
 			return nil, nil
 		}
 		start, end, err := t.scalarSpan(v)
 		if err != nil {
 			return nil, fail(load.Pos{File: docPos.File, Line: v.Line, Col: v.Column}, err.Error())
 		}
-		return &splice{start: start, end: end, text: e.text(v.Style), edit: e}, nil
+		// The comment goes right after the value, before any the line has.
+		return &splice{start: start, end: end, text: e.text(v.Style) + comment, edit: e}, nil
 	}
 	// A new field: after a preferred sibling, else first in the mapping.
 	line := ""
@@ -298,7 +360,11 @@ func (t *text) plan(d *load.Doc, e Edit) (*splice, error) {
 			}
 		}
 	}
-	line = strings.Repeat(" ", indent) + key + ": " + e.text(0) + t.nl()
+	line = strings.Repeat(" ", indent) + key + ": " + e.text(0)
+	if e.Comment != "" {
+		line += "  # " + e.Comment
+	}
+	line += t.nl()
 	if at > 0 && at == len(t.data) && !bytes.HasSuffix(t.data, []byte("\n")) {
 		line = t.nl() + strings.TrimSuffix(line, t.nl())
 	}
@@ -460,4 +526,170 @@ func plainIsString(s string) bool {
 	}
 	v := load.LookupNode(n.Content[0], "v")
 	return v != nil && v.Kind == yaml.ScalarNode && v.Value == s && (v.Tag == "!!str" || v.ShortTag() == "!!str")
+}
+
+// commentStart is the byte index in line where its comment starts, or -1.
+// A comment starts at a "#" at the line's start or after a blank, outside
+// quotes.
+func commentStart(line string) int {
+	var quote byte
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				if quote == '\'' && i+1 < len(line) && line[i+1] == '\'' {
+					i++
+					continue
+				}
+				quote = 0
+			} else if c == '\\' && quote == '"' {
+				i++
+			}
+		case c == '#' && (i == 0 || line[i-1] == ' ' || line[i-1] == '\t'):
+			return i
+		case (c == '"' || c == '\'') && (i == 0 || strings.ContainsRune(" \t:-[{,", rune(line[i-1]))):
+			quote = c
+		}
+	}
+	return -1
+}
+
+// planUncomment removes "# "+Comment, and the blanks before it, from the
+// line of the field's value.
+func (t *text) planUncomment(d *load.Doc, e Edit) ([]splice, error) {
+	v := load.LookupNode(d.Node.YNode(), e.Path...)
+	if v == nil {
+		return nil, nil
+	}
+	line := t.line(v.Line)
+	cs := commentStart(line)
+	if cs < 0 {
+		return nil, nil
+	}
+	i := strings.Index(line[cs:], "# "+e.Comment)
+	if i < 0 {
+		return nil, nil
+	}
+	start := cs + i
+	end := start + len("# "+e.Comment)
+	rest := line[end:]
+	if strings.TrimSpace(rest) != "" && !strings.HasPrefix(strings.TrimLeft(rest, " \t"), "#") {
+		return nil, &Error{Pos: load.Pos{File: d.File.Name(), Line: v.Line}, Edit: e, Msg: "the comment goes on with other text"}
+	}
+	off := t.lineStart(v.Line)
+	// The blanks before it go too (a Set with a Comment wrote them), unless
+	// it is the whole line; another comment after it keeps its own.
+	for start > 0 && (line[start-1] == ' ' || line[start-1] == '\t') && strings.TrimSpace(line[:start]) != "" {
+		start--
+	}
+	if strings.TrimSpace(rest) == "" {
+		end = len(line)
+	}
+	return []splice{{start: off + start, end: off + end, edit: e}}, nil
+}
+
+// planReplaceInComment replaces text in the comment of a line.
+func (t *text) planReplaceInComment(d *load.Doc, e Edit) ([]splice, error) {
+	fail := func(msg string) error {
+		return &Error{Pos: load.Pos{File: d.File.Name(), Line: e.Line}, Edit: e, Msg: msg}
+	}
+	if e.Line < d.StartLine || e.Line > d.EndLine || e.Comment == "" {
+		return nil, fail("the line is not in the document")
+	}
+	line := t.line(e.Line)
+	cs := commentStart(line)
+	if cs < 0 {
+		return nil, fail("the line has no comment")
+	}
+	i := strings.Index(line[cs:], e.Comment)
+	if i < 0 {
+		return nil, fail("the comment does not hold the text")
+	}
+	if strings.Contains(line[cs+i+len(e.Comment):], e.Comment) {
+		return nil, fail("the comment holds the text twice")
+	}
+	off := t.lineStart(e.Line) + cs + i
+	return []splice{{start: off, end: off + len(e.Comment), text: e.Value, edit: e}}, nil
+}
+
+// planAppend adds an item to a block sequence, or the field with a
+// sequence of that item.
+func (t *text) planAppend(d *load.Doc, e Edit) ([]splice, error) {
+	fail := func(line int, msg string) error {
+		return &Error{Pos: load.Pos{File: d.File.Name(), Line: line}, Edit: e, Msg: msg}
+	}
+	item := strings.Split(strings.TrimRight(e.Value, "\n"), "\n")
+	write := func(col int) string {
+		var b strings.Builder
+		for i, l := range item {
+			switch {
+			case i == 0:
+				b.WriteString(strings.Repeat(" ", col) + "- " + l)
+			case l == "":
+			default:
+				b.WriteString(strings.Repeat(" ", col) + l)
+			}
+			b.WriteString(t.nl())
+		}
+		return b.String()
+	}
+	root := d.Node.YNode()
+	parent := load.LookupNode(root, e.Path[:len(e.Path)-1]...)
+	if parent == nil || parent.Kind != yaml.MappingNode {
+		return nil, fail(d.StartLine, "its parent is not a mapping in the file")
+	}
+	for i := 0; i+1 < len(parent.Content); i += 2 {
+		if parent.Content[i].Value != e.Path[len(e.Path)-1] {
+			continue
+		}
+		seq := parent.Content[i+1]
+		if seq.Kind != yaml.SequenceNode || seq.Style&yaml.FlowStyle != 0 || len(seq.Content) == 0 {
+			return nil, fail(seq.Line, "the field is not a block sequence")
+		}
+		col := seq.Content[0].Column - 3 // the dash's column
+		if col < 0 || !strings.HasPrefix(strings.TrimLeft(t.line(seq.Content[0].Line), " "), "-") {
+			return nil, fail(seq.Line, "the sequence is not written one dash per item")
+		}
+		at := t.lineStart(t.entryEnd(parent, i) + 1)
+		text := write(col)
+		if at == len(t.data) && len(t.data) > 0 && !bytes.HasSuffix(t.data, []byte("\n")) {
+			text = t.nl() + strings.TrimSuffix(text, t.nl())
+		}
+		return []splice{{start: at, end: at, text: text, edit: e}}, nil
+	}
+	// A new field, with the sequence indented under it.
+	key := Edit{Doc: e.Doc, Path: e.Path, Op: Set, Value: "\x00", Raw: true, After: e.After, Why: e.Why}
+	s, err := t.planField(d, key)
+	if err != nil {
+		return nil, err
+	}
+	head, _, _ := strings.Cut(s.text, "\x00")
+	keyCol := indentOf(strings.TrimLeft(head, "\r\n"))
+	text := strings.TrimRight(head, " ") + t.nl() + write(keyCol+2)
+	if strings.HasPrefix(head, "\n") || strings.HasPrefix(head, "\r\n") {
+		text = strings.TrimSuffix(text, t.nl())
+	}
+	s.text = text
+	s.edit = e
+	return []splice{*s}, nil
+}
+
+// holdsItem reports whether a sequence has an item equal to the YAML text
+// item.
+func holdsItem(seq *yaml.Node, item string) bool {
+	var want yaml.Node
+	if yaml.Unmarshal([]byte("- "+strings.TrimRight(item, "\n")), &want) != nil || len(want.Content) == 0 || len(want.Content[0].Content) != 1 {
+		return false
+	}
+	w, err := yaml.Marshal(want.Content[0].Content[0])
+	if err != nil {
+		return false
+	}
+	for _, it := range seq.Content {
+		if g, err := yaml.Marshal(it); err == nil && string(g) == string(w) {
+			return true
+		}
+	}
+	return false
 }
