@@ -17,7 +17,9 @@ func runMigrate(e *env, args []string) int {
 	list := fs.BoolP("list", "l", false, "list the files that would change")
 	fs.BoolP("diff", "d", true, "print a unified diff of the changes (the default)")
 	checkOnly := fs.Bool("check", false, "exit 1 when a migration is still needed (for CI)")
-	force := fs.Bool("force", false, "write the move even though Git does not suspend the HelmReleases (they are suspended in the cluster), and replace read-only or hard-linked files")
+	planOnly := fs.Bool("plan", false, "print the lockdown readiness plan: what lockdown refuses today, what the two steps change, what needs a person, and the cleanup after step 2")
+	format := fs.String("format", "text", "output format of the plan: text or json")
+	force := fs.Bool("force", false, "write the move even though Git does not make the old objects safe to delete (step 1 was applied in the cluster by hand), and replace read-only or hard-linked files")
 	rest, code, ok := parse(e, fs, args)
 	if !ok {
 		return code
@@ -26,16 +28,24 @@ func runMigrate(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "fluxlint migrate: --step must be suspend or move, not %q\n", *step)
 		return ExitError
 	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(e.stderr, "fluxlint migrate: --format must be text or json, not %q\n", *format)
+		return ExitError
+	}
 	dir, code, ok := pathArg(e, "migrate", rest)
 	if !ok {
 		return code
 	}
-	opts, _, err := rf.resolve(e, dir)
+	opts, cfg, err := rf.resolve(e, dir)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "fluxlint migrate: %v\n", err)
 		return ExitError
 	}
-	plan, err := migrate.Run(migrate.Options{Render: opts, Step: migrate.Step(*step)})
+	s := migrate.Step(*step)
+	if *planOnly {
+		s = migrate.StepMove
+	}
+	plan, err := migrate.Run(migrate.Options{Render: opts, Step: s, Profile: cfg.Overrides(rf.overrides())})
 	if err != nil {
 		var ve *migrate.VerifyError
 		if errors.As(err, &ve) && plan != nil {
@@ -44,11 +54,35 @@ func runMigrate(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "fluxlint migrate: %v\n", err)
 		return ExitError
 	}
+	incomplete := func() int {
+		fmt.Fprintf(e.stderr, "fluxlint migrate: %d part(s) of the repository did not render (listed above); fix them and run again\n", len(plan.Unseen))
+		return ExitError
+	}
+	if *planOnly || *format == "json" {
+		if *format == "json" {
+			if err := plan.JSON(e.stdout); err != nil {
+				fmt.Fprintf(e.stderr, "fluxlint migrate: %v\n", err)
+				return ExitError
+			}
+		} else {
+			plan.Readiness(e.stdout, commandLine(args))
+		}
+		switch {
+		case !plan.Complete():
+			return ExitError
+		case len(plan.LockdownBefore) > 0 || plan.Needed():
+			return ExitFindings
+		}
+		return ExitOK
+	}
 	plan.Explain(e.stderr, commandLine(args))
 	switch {
 	case *checkOnly:
 		for _, c := range plan.Changes {
 			fmt.Fprintln(e.stdout, c.Path)
+		}
+		if !plan.Complete() {
+			return incomplete()
 		}
 		if plan.Needed() {
 			return ExitFindings
@@ -58,10 +92,13 @@ func runMigrate(e *env, args []string) int {
 		for _, c := range plan.Changes {
 			fmt.Fprintln(e.stdout, c.Path)
 		}
-		return ExitOK
 	case *write:
-		if plan.Step == migrate.StepMove && len(plan.NotSuspended) > 0 && !*force {
-			fmt.Fprintln(e.stderr, "fluxlint migrate: nothing written: run step 1 (--step suspend) first, or pass --force if the HelmReleases are suspended in the cluster")
+		if !plan.Complete() {
+			fmt.Fprintln(e.stderr, "fluxlint migrate: nothing written")
+			return incomplete()
+		}
+		if plan.Step == migrate.StepMove && len(plan.NotSafe) > 0 && !*force {
+			fmt.Fprintln(e.stderr, "fluxlint migrate: nothing written: run step 1 (--step suspend) first, or pass --force if the objects are safe to delete in the cluster")
 			return ExitError
 		}
 		if err := plan.Write(*force); err != nil {
@@ -69,11 +106,14 @@ func runMigrate(e *env, args []string) int {
 			return ExitError
 		}
 		fmt.Fprintf(e.stderr, "wrote %d file(s)\n", len(plan.Changes))
-		return ExitOK
+	default:
+		if err := plan.Diff(e.stdout); err != nil {
+			fmt.Fprintf(e.stderr, "fluxlint migrate: %v\n", err)
+			return ExitError
+		}
 	}
-	if err := plan.Diff(e.stdout); err != nil {
-		fmt.Fprintf(e.stderr, "fluxlint migrate: %v\n", err)
-		return ExitError
+	if !plan.Complete() {
+		return incomplete()
 	}
 	return ExitOK
 }
@@ -83,7 +123,7 @@ func commandLine(args []string) string {
 	var kept []string
 	for _, a := range args {
 		switch a {
-		case "-w", "--write", "-l", "--list", "-d", "--diff", "--check", "--force":
+		case "-w", "--write", "-l", "--list", "-d", "--diff", "--check", "--force", "--plan":
 			continue
 		}
 		kept = append(kept, a)

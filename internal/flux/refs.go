@@ -28,6 +28,11 @@ type RefField struct {
 	// Namespaced is set when the reference may name another namespace;
 	// otherwise it always resolves in the holder's namespace.
 	Namespaced bool
+	// NoDefault is set on a Namespaced reference whose namespace, when it
+	// is not written, is not the holder's: the controller looks the object
+	// up with an empty namespace (Kustomization healthChecks, ResourceSet
+	// dependsOn), which finds only cluster-scoped objects.
+	NoDefault bool
 	// Lockdown is set when --no-cross-namespace-refs refuses a reference to
 	// another namespace.
 	Lockdown bool
@@ -61,7 +66,7 @@ var RefFields = []RefField{
 	// kustomize-controller
 	{Group: KustomizeGroup, Kind: KindKustomization, Path: p("spec", "sourceRef"), Namespaced: true, Lockdown: true, Role: RoleSource},
 	{Group: KustomizeGroup, Kind: KindKustomization, Path: p("spec", "dependsOn", "[]"), Target: KindKustomization, Namespaced: true, Role: RoleDependency},
-	{Group: KustomizeGroup, Kind: KindKustomization, Path: p("spec", "healthChecks", "[]"), Namespaced: true, Role: RoleHealthCheck},
+	{Group: KustomizeGroup, Kind: KindKustomization, Path: p("spec", "healthChecks", "[]"), Namespaced: true, NoDefault: true, Role: RoleHealthCheck},
 	{Group: KustomizeGroup, Kind: KindKustomization, Path: p("spec", "postBuild", "substituteFrom", "[]"), Target: "ConfigMap", Role: RoleInput},
 	{Group: KustomizeGroup, Kind: KindKustomization, Path: p("spec", "decryption", "secretRef"), Target: "Secret", Role: RoleCredentials},
 	{Group: KustomizeGroup, Kind: KindKustomization, Path: p("spec", "kubeConfig", "secretRef"), Target: "Secret", Role: RoleCredentials},
@@ -107,6 +112,8 @@ var RefFields = []RefField{
 	{Group: NotificationGroup, Kind: KindProvider, Path: p("spec", "proxySecretRef"), Target: "Secret", Role: RoleCredentials},
 	{Group: NotificationGroup, Kind: KindReceiver, Path: p("spec", "resources", "[]"), Namespaced: true, Lockdown: true, Role: RoleWatch},
 	{Group: NotificationGroup, Kind: KindReceiver, Path: p("spec", "secretRef"), Target: "Secret", Role: RoleCredentials},
+	// flux-operator (flux-semantics §11)
+	{Group: OperatorGroup, Kind: KindResourceSet, Path: p("spec", "dependsOn", "[]"), Namespaced: true, NoDefault: true, Role: RoleDependency},
 }
 
 func p(path ...string) []string { return path }
@@ -118,7 +125,8 @@ type Reference struct {
 	Path []string
 	// APIVersion (when the reference names one), Kind, Namespace and Name of
 	// the object referred to. Namespace is the holder's when the reference
-	// does not name one; Name may be "*" for a wildcard.
+	// does not name one (empty for a NoDefault field); Name may be "*" for
+	// a wildcard.
 	APIVersion, Kind, Namespace, Name string
 	// NamespaceWritten is set when the reference names its namespace.
 	NamespaceWritten bool
@@ -156,6 +164,9 @@ func References(obj *yaml.Node) []Reference {
 		}
 		walkRefPath(obj, f.Path, nil, func(n *yaml.Node, path []string) {
 			r := Reference{Field: f, Path: path, Kind: f.Target, Namespace: ns}
+			if f.NoDefault {
+				r.Namespace = ""
+			}
 			if f.Scalar {
 				r.Name = load.Scalar(n)
 			} else {

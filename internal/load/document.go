@@ -334,3 +334,11 @@ func (d *Doc) StringAt(path ...string) string {
 	}
 	return Scalar(LookupNode(d.node(), path...))
 }
+
+// NodeAt returns the node at path in the document, or nil.
+func (d *Doc) NodeAt(path ...string) *yaml.Node {
+	if d == nil {
+		return nil
+	}
+	return LookupNode(d.node(), path...)
+}

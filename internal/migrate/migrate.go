@@ -6,8 +6,11 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fluxlint/fluxlint/analyzers"
+	"github.com/fluxlint/fluxlint/internal/analysis"
 	"github.com/fluxlint/fluxlint/internal/flux"
 	"github.com/fluxlint/fluxlint/internal/load"
+	"github.com/fluxlint/fluxlint/internal/profile"
 	"github.com/fluxlint/fluxlint/internal/render"
 	"github.com/fluxlint/fluxlint/rewrite"
 )
@@ -27,6 +30,9 @@ type Options struct {
 	// namespace to move into and is required.
 	Render render.Options
 	Step   Step
+	// Profile overrides what the repository shows of its installation
+	// (the Flux version decides how step 1 makes a Kustomization safe).
+	Profile profile.Overrides
 }
 
 // Plan is what a migration changes, and what it leaves to a person.
@@ -35,26 +41,38 @@ type Plan struct {
 	ConfigNamespace string
 	// Changes are the files to rewrite, sorted by path.
 	Changes []*Change
-	// Moves are the objects that move (or, in the suspend step, the
-	// HelmReleases that get suspended).
+	// Moves are the objects that move in step 2 (in step 1, the objects
+	// step 2 will move).
 	Moves []Move
+	// Marks are, in step 1, the fields set to make the objects step 2
+	// moves safe to delete.
+	Marks []Mark
 	// Manual lists what could not be edited safely, with where and why.
 	Manual []Note
 	// Identities are the release identities of every HelmRelease, before
 	// and after.
 	Identities []Identity
-	// NotSuspended are the HelmReleases that move although Git does not
-	// suspend them: applying the move before they were suspended in the
-	// cluster would uninstall their releases.
-	NotSuspended []string
-	// Unsuspended are the moved HelmReleases whose suspend: true the move
-	// takes away.
-	Unsuspended []string
-	// RenderErrors counts the problems that kept parts of the repository
-	// from rendering: what is in them is not migrated.
-	RenderErrors []render.Problem
+	// NotSafe are, in step 2, the moving objects whose deletion Git does
+	// not make safe (a HelmRelease that is not suspended, a Kustomization
+	// that would prune what it applies): applying the move before step 1
+	// was applied would uninstall releases or delete objects.
+	NotSafe []string
+	// Unmarked are the moved objects whose step 1 markers step 2 takes
+	// away; Restored are those that do not move after all, whose markers
+	// are taken away too.
+	Unmarked []string
+	Restored []string
+	// Unseen are the problems that kept parts of the repository from
+	// rendering: what is in them is neither migrated nor checked.
+	Unseen []render.Problem
 	// Checks are the verifications made on the migrated tree.
 	Checks []string
+	// Cleanup are the commands to run once step 2 is applied, for what
+	// the cluster keeps that no Kustomization prunes.
+	Cleanup []string
+	// LockdownBefore are the lockdown findings on the repository as it is;
+	// LockdownAfter those on the migrated tree.
+	LockdownBefore, LockdownAfter []analysis.Diagnostic
 
 	repo *load.Repo
 }
@@ -67,9 +85,18 @@ type Change struct {
 
 // Move is one object that moves.
 type Move struct {
-	Kind     string
-	From, To string // namespace/name
-	Why      string
+	Kind string `json:"kind"`
+	From string `json:"from"` // namespace/name
+	To   string `json:"to"`
+	Why  string `json:"why,omitempty"`
+}
+
+// Mark is a field step 1 sets.
+type Mark struct {
+	Kind   string `json:"kind"`
+	Object string `json:"object"` // namespace/name
+	Field  string `json:"field"`
+	Value  string `json:"value"`
 }
 
 // Note is something left to a person.
@@ -96,6 +123,9 @@ type Identity struct {
 // something to change, or something a person must do.
 func (p *Plan) Needed() bool { return len(p.Changes) > 0 || len(p.Manual) > 0 }
 
+// Complete reports whether the whole repository was seen.
+func (p *Plan) Complete() bool { return len(p.Unseen) == 0 }
+
 // Run plans a migration step and checks it. It writes nothing.
 func Run(opts Options) (*Plan, error) {
 	if opts.Render.ConfigNamespace == "" {
@@ -108,13 +138,23 @@ func Run(opts Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := newPlanner(opts, res)
-	plan, err := p.plan()
+	prof, err := profile.Derive(res, opts.Profile)
 	if err != nil {
 		return nil, err
 	}
-	if err := verify(opts, res, plan, p); err != nil {
+	p := newPlanner(opts, res, prof)
+	plan, err := p.plan()
+	if err != nil {
 		return plan, err
+	}
+	on := true
+	if lp, err := profile.Derive(res, profile.Overrides{Lockdown: &on}); err == nil {
+		for _, d := range analysis.Run(res, []*analysis.Analyzer{analyzers.CrossNamespaceRef, analyzers.ConfigNamespace},
+			analysis.Config{Suite: analyzers.All, Profiles: lp}) {
+			if d.Severity == analysis.Error {
+				plan.LockdownBefore = append(plan.LockdownBefore, d)
+			}
+		}
 	}
 	return plan, nil
 }
@@ -194,40 +234,49 @@ func maskSecretLines(name string, data []byte) []byte {
 // Explain writes, in plain words, what the step does and what comes next.
 func (p *Plan) Explain(w io.Writer, command string) {
 	ns := p.ConfigNamespace
-	hrs := 0
-	for _, m := range p.Moves {
-		if m.Kind == flux.KindHelmRelease {
-			hrs++
-		}
-	}
+	kinds := countKinds(p.Moves)
 	switch {
-	case p.Step == StepSuspend && len(p.Moves) == 0 && len(p.Manual) == 0:
-		fmt.Fprintf(w, "Nothing to suspend: every HelmRelease is in %s already, or already suspended.\n", ns)
+	case p.Step == StepSuspend && len(p.Marks) == 0 && len(p.Moves) == 0 && len(p.Manual) == 0:
+		fmt.Fprintf(w, "Nothing to do in step 1: every Flux object is in %s already.\n", ns)
+	case p.Step == StepSuspend && len(p.Marks) == 0:
+		fmt.Fprintf(w, "Nothing to do in step 1: what step 2 moves (%s) is safe to delete already. Run\n  %s\nfor step 2.\n", kinds, withoutStep(command))
 	case p.Step == StepSuspend:
-		fmt.Fprintf(w, "Step 1 of 2: suspend the %d HelmRelease(s) that will move into %s.\n\n", len(p.Moves), ns)
-		fmt.Fprintln(w, "Moving a HelmRelease to another namespace deletes the old object and creates a new one.")
-		fmt.Fprintln(w, "helm-controller uninstalls the release of a HelmRelease that is deleted while it is not")
-		fmt.Fprintln(w, "suspended, so the old objects must be suspended in the cluster before they are deleted.")
-		fmt.Fprintln(w, "Commit this change, push it, and wait until Flux has applied it (flux get helmreleases -A")
-		fmt.Fprintln(w, "shows them suspended). Nothing is upgraded or uninstalled meanwhile. Then run")
-		fmt.Fprintf(w, "  %s\nfor step 2, which moves them.\n", withoutStep(command))
-	case len(p.Moves) == 0 && len(p.Manual) == 0:
-		fmt.Fprintf(w, "Nothing to migrate: the HelmReleases and their sources are in %s.\n", ns)
+		fmt.Fprintf(w, "Step 1 of 2: make the %d object(s) that step 2 moves into %s safe to delete.\n\n", len(p.Marks), ns)
+		fmt.Fprintln(w, "Moving an object to another namespace deletes the old object and creates a new one.")
+		fmt.Fprintln(w, "helm-controller uninstalls the release of a HelmRelease deleted while it is not suspended,")
+		fmt.Fprintln(w, "and kustomize-controller deletes what a pruning Kustomization applied when it is deleted.")
+		fmt.Fprintln(w, "So step 1 suspends the HelmReleases, and gives the Kustomizations deletionPolicy: Orphan")
+		fmt.Fprintln(w, "(suspend: true before Flux 2.5); a comment on each line says what it was, and step 2 puts")
+		fmt.Fprintln(w, "it back. Commit this change, push it, and wait until Flux has applied it. Then run")
+		fmt.Fprintf(w, "  %s\nfor step 2, which moves %s.\n", withoutStep(command), kinds)
+	case len(p.Moves) == 0 && len(p.Manual) == 0 && len(p.Restored) == 0:
+		fmt.Fprintf(w, "Nothing to migrate: every Flux object is in %s.\n", ns)
 	case len(p.Moves) == 0:
 		fmt.Fprintf(w, "Nothing can move into %s without a person: see below.\n", ns)
 	default:
-		fmt.Fprintf(w, "Step 2 of 2: move %d HelmRelease(s) and %d source(s) into %s.\n\n", hrs, len(p.Moves)-hrs, ns)
-		fmt.Fprintln(w, "Each HelmRelease keeps its release name, release namespace (targetNamespace) and storage")
-		fmt.Fprintln(w, "namespace, so helm-controller adopts the existing release with an upgrade instead of")
-		fmt.Fprintln(w, "installing a second one. The old objects are pruned; since they were suspended, that does")
-		fmt.Fprintln(w, "not uninstall anything. Commit this change after step 1 has been applied.")
-		if len(p.NotSuspended) > 0 {
-			fmt.Fprintf(w, "\nWARNING: Git does not suspend %s.\n", strings.Join(p.NotSuspended, ", "))
-			fmt.Fprintln(w, "Unless they are suspended in the cluster, applying this change uninstalls their releases.")
-			fmt.Fprintf(w, "Run %s --step suspend first.\n", withoutStep(command))
+		fmt.Fprintf(w, "Step 2 of 2: move %s into %s.\n\n", kinds, ns)
+		fmt.Fprintln(w, "Each HelmRelease keeps its release name, release namespace and storage namespace, so")
+		fmt.Fprintln(w, "helm-controller adopts the existing release instead of installing a second one, and each")
+		fmt.Fprintln(w, "Kustomization applies the same objects at the same namespaces. The old objects are deleted;")
+		fmt.Fprintln(w, "since step 1 made them safe to delete, nothing is uninstalled or deleted with them.")
+		fmt.Fprintln(w, "Commit this change after step 1 has been applied.")
+		if len(p.NotSafe) > 0 {
+			list := p.NotSafe
+			if len(list) > 5 {
+				list = append(append([]string(nil), list[:5]...), fmt.Sprintf("and %d more", len(p.NotSafe)-5))
+			}
+			fmt.Fprintf(w, "\nWARNING: Git does not make %d of them safe to delete: %s.\n", len(p.NotSafe), strings.Join(list, ", "))
+			fmt.Fprintln(w, "Unless step 1 was applied in the cluster, applying this change uninstalls their releases")
+			fmt.Fprintf(w, "or deletes what they applied. Run %s --step suspend first.\n", withoutStep(command))
 		}
 	}
-	if len(p.Moves) > 0 {
+	if len(p.Marks) > 0 && p.Step == StepSuspend {
+		fmt.Fprintln(w)
+		for _, m := range p.Marks {
+			fmt.Fprintf(w, "  %-15s %s: %s: %s\n", m.Kind, m.Object, m.Field, m.Value)
+		}
+	}
+	if len(p.Moves) > 0 && p.Step == StepMove {
 		fmt.Fprintln(w)
 		for _, m := range p.Moves {
 			line := fmt.Sprintf("  %-15s %s -> %s", m.Kind, m.From, m.To)
@@ -237,8 +286,11 @@ func (p *Plan) Explain(w io.Writer, command string) {
 			fmt.Fprintln(w, line)
 		}
 	}
-	if len(p.Unsuspended) > 0 {
-		fmt.Fprintf(w, "\nspec.suspend: true is taken away from %s, which step 1 suspended.\n", strings.Join(p.Unsuspended, ", "))
+	if len(p.Unmarked) > 0 {
+		fmt.Fprintf(w, "\nThe step 1 markers are taken away from %s.\n", strings.Join(p.Unmarked, ", "))
+	}
+	if len(p.Restored) > 0 {
+		fmt.Fprintf(w, "\nStep 1 marked %s, which cannot move after all (see below): what it wrote is put back.\n", strings.Join(p.Restored, ", "))
 	}
 	if len(p.Manual) > 0 {
 		fmt.Fprintf(w, "\nTo do by hand (%d):\n", len(p.Manual))
@@ -246,8 +298,17 @@ func (p *Plan) Explain(w io.Writer, command string) {
 			fmt.Fprintf(w, "  %s\n", n)
 		}
 	}
-	if len(p.RenderErrors) > 0 {
-		fmt.Fprintf(w, "\n%d part(s) of the repository did not render (run fluxlint render); what they hold is not migrated.\n", len(p.RenderErrors))
+	if len(p.Cleanup) > 0 && p.Step == StepMove {
+		fmt.Fprintf(w, "\nOnce Flux has applied step 2, delete what the cluster keeps that nothing prunes (%d):\n", len(p.Cleanup))
+		for _, c := range p.Cleanup {
+			fmt.Fprintf(w, "  %s\n", c)
+		}
+	}
+	if len(p.Unseen) > 0 {
+		fmt.Fprintf(w, "\nNOT SEEN: %d part(s) of the repository did not render, so what they hold is neither migrated nor checked:\n", len(p.Unseen))
+		for _, pr := range p.Unseen {
+			fmt.Fprintf(w, "  %s\n", pr)
+		}
 	}
 	if len(p.Checks) > 0 {
 		fmt.Fprintln(w, "\nChecked on the migrated tree, rendered again:")
@@ -255,6 +316,27 @@ func (p *Plan) Explain(w io.Writer, command string) {
 			fmt.Fprintf(w, "  %s\n", c)
 		}
 	}
+}
+
+// countKinds says how many objects of each kind a list of moves holds.
+func countKinds(moves []Move) string {
+	n := map[string]int{}
+	var kinds []string
+	for _, m := range moves {
+		if n[m.Kind] == 0 {
+			kinds = append(kinds, m.Kind)
+		}
+		n[m.Kind]++
+	}
+	sort.Strings(kinds)
+	var parts []string
+	for _, k := range kinds {
+		parts = append(parts, fmt.Sprintf("%d %s", n[k], k))
+	}
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // withoutStep drops "--step X" from a command line.

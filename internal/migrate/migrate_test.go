@@ -20,10 +20,19 @@ import (
 // TestGolden migrates every testdata/migrate/<case>/before tree (the
 // configuration namespace and entry points come from its .fluxlint.yaml)
 // and compares the result with <case>/after, byte for byte, file modes
-// included. A case may hold "step" (suspend or move) and "manual": one
-// regular expression per line, each of which must match one of the notes
-// of what is left to do by hand, and there must be no other note. A second
-// run on the result must change nothing.
+// included. A case with an after-suspend tree runs both steps: step 1,
+// compared with after-suspend, then step 2 on its result, compared with
+// after. A case may also hold:
+//   - "step": the one step to run (suspend or move; move by default);
+//   - "manual": one regular expression per line, each of which must match
+//     one of the notes of what is left to do by hand, with no other note
+//     (both steps must leave the same);
+//   - "moves": the moves of step 2, one "Kind ns/name -> ns/name" per line,
+//     and no other;
+//   - "unseen": a regular expression that the problems hiding part of the
+//     tree must match; without it, the whole tree must render.
+//
+// A second run of each step on its result must change nothing.
 func TestGolden(t *testing.T) {
 	cases, err := filepath.Glob("../../testdata/migrate/*")
 	if err != nil {
@@ -31,9 +40,14 @@ func TestGolden(t *testing.T) {
 	}
 	for _, dir := range cases {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			step := migrate.StepMove
+			steps := []migrate.Step{migrate.StepMove}
+			afters := []string{"after"}
 			if b, err := os.ReadFile(filepath.Join(dir, "step")); err == nil {
-				step = migrate.Step(strings.TrimSpace(string(b)))
+				steps[0] = migrate.Step(strings.TrimSpace(string(b)))
+			}
+			if _, err := os.Stat(filepath.Join(dir, "after-suspend")); err == nil {
+				steps = []migrate.Step{migrate.StepSuspend, migrate.StepMove}
+				afters = []string{"after-suspend", "after"}
 			}
 			repo := filepath.Join(t.TempDir(), "repo")
 			copyTree(t, filepath.Join(dir, "before"), repo)
@@ -42,25 +56,89 @@ func TestGolden(t *testing.T) {
 			if err := os.Chmod(modeFile, 0o600); err != nil {
 				t.Fatal(err)
 			}
+			for i, step := range steps {
+				plan := run(t, repo, step)
+				checkManual(t, dir, plan)
+				checkUnseen(t, dir, plan)
+				if step == migrate.StepMove {
+					checkMoves(t, dir, plan)
+				}
+				if err := plan.Write(false); err != nil {
+					t.Fatal(err)
+				}
+				if info, err := os.Stat(modeFile); err != nil || info.Mode().Perm() != 0o600 {
+					t.Errorf("%s lost its mode: %v", modeFile, info.Mode())
+				}
+				if os.Getenv("FLUXLINT_UPDATE_GOLDEN") != "" {
+					updateTree(t, repo, filepath.Join(dir, afters[i]), modeFile)
+				}
+				compareTrees(t, filepath.Join(dir, afters[i]), repo)
 
-			plan := run(t, repo, step)
-			checkManual(t, dir, plan)
-			if err := plan.Write(false); err != nil {
-				t.Fatal(err)
-			}
-			if info, err := os.Stat(modeFile); err != nil || info.Mode().Perm() != 0o600 {
-				t.Errorf("%s lost its mode: %v", modeFile, info.Mode())
-			}
-			compareTrees(t, filepath.Join(dir, "after"), repo)
-
-			again := run(t, repo, step)
-			if len(again.Changes) != 0 {
-				var b bytes.Buffer
-				again.Diff(&b)
-				t.Errorf("a second run changes files:\n%s", b.String())
+				again := run(t, repo, step)
+				if len(again.Changes) != 0 {
+					var b bytes.Buffer
+					again.Diff(&b)
+					t.Errorf("a second run of step %s changes files:\n%s", step, b.String())
+				}
 			}
 		})
 	}
+}
+
+func checkMoves(t *testing.T, dir string, plan *migrate.Plan) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "moves"))
+	if err != nil {
+		return
+	}
+	var want, got []string
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			want = append(want, strings.Join(strings.Fields(l), " "))
+		}
+	}
+	for _, m := range plan.Moves {
+		got = append(got, m.Kind+" "+m.From+" -> "+m.To)
+	}
+	sort.Strings(want)
+	sort.Strings(got)
+	if strings.Join(want, "\n") != strings.Join(got, "\n") {
+		t.Errorf("moves:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func checkUnseen(t *testing.T, dir string, plan *migrate.Plan) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "unseen"))
+	if err != nil {
+		for _, pr := range plan.Unseen {
+			t.Errorf("not seen: %s", pr)
+		}
+		return
+	}
+	re := regexp.MustCompile(strings.TrimSpace(string(b)))
+	if len(plan.Unseen) == 0 {
+		t.Errorf("the whole tree was seen; want a problem matching %q", re)
+	}
+	for _, pr := range plan.Unseen {
+		if !re.MatchString(pr.String()) {
+			t.Errorf("not seen: %s (does not match %q)", pr, re)
+		}
+	}
+}
+
+// updateTree replaces a golden tree with the result, for a person to
+// review with git diff (FLUXLINT_UPDATE_GOLDEN=1).
+func updateTree(t *testing.T, from, to, modeFile string) {
+	t.Helper()
+	if err := os.Chmod(modeFile, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(modeFile, 0o600)
+	if err := os.RemoveAll(to); err != nil {
+		t.Fatal(err)
+	}
+	copyTree(t, from, to)
 }
 
 func run(t *testing.T, repo string, step migrate.Step) *migrate.Plan {

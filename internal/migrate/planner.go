@@ -2,8 +2,8 @@ package migrate
 
 import (
 	"fmt"
+	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/openapi"
@@ -11,22 +11,27 @@ import (
 
 	"github.com/fluxlint/fluxlint/internal/flux"
 	"github.com/fluxlint/fluxlint/internal/load"
+	"github.com/fluxlint/fluxlint/internal/profile"
 	"github.com/fluxlint/fluxlint/internal/render"
 	"github.com/fluxlint/fluxlint/rewrite"
 )
 
-// planner decides what moves and which edits move it. It works in passes:
-// a pass that finds an object it cannot move safely blocks it, with the
-// reason, and the next pass plans without it. Blocks only grow, so this
+// planner decides what moves and which edits move it. It works in rounds:
+// a round that finds an object it cannot move safely blocks it, with the
+// reason, and the next round plans without it. Blocks only grow, so this
 // ends.
 type planner struct {
 	opts    Options
 	ns      string // the configuration namespace
 	res     *render.Result
+	prof    *profile.Set
 	objs    []*render.Object // the rendered objects that come from this repository
 	byKey   map[string][]*render.Object
+	byDoc   map[*load.Doc][]*render.Object // the distinct objects each document makes
 	blocked map[string]Note
 	order   []string // blocked keys, in the order they were blocked
+	// accounts are the service accounts of the configuration namespace.
+	accounts map[string]bool
 }
 
 // dest is where a moving object goes.
@@ -42,6 +47,12 @@ type pass struct {
 	edits  map[*load.Doc][]owned
 	notes  []Note
 	blocks map[string]Note
+	// allowed lists, by the key of an object before the migration, the
+	// fields the plan changes on purpose; verification ignores them.
+	allowed map[string][][]string
+	// restored are the objects whose step 1 marker is taken away although
+	// they do not move.
+	restored []string
 }
 
 // owned is an edit and the objects whose move needs it: when the edit
@@ -55,12 +66,21 @@ func key(o *render.Object) string { return o.Kind + "/" + o.Namespace + "/" + o.
 
 func refKey(kind, ns, name string) string { return kind + "/" + ns + "/" + name }
 
-func newPlanner(opts Options, res *render.Result) *planner {
-	p := &planner{opts: opts, ns: opts.Render.ConfigNamespace, res: res, byKey: map[string][]*render.Object{}, blocked: map[string]Note{}}
+func newPlanner(opts Options, res *render.Result, prof *profile.Set) *planner {
+	p := &planner{opts: opts, ns: opts.Render.ConfigNamespace, res: res, prof: prof,
+		byKey: map[string][]*render.Object{}, byDoc: map[*load.Doc][]*render.Object{}, blocked: map[string]Note{},
+		accounts: map[string]bool{flux.AKSApplier: true}}
 	for _, o := range res.Objects {
 		p.byKey[key(o)] = append(p.byKey[key(o)], o)
-		if !o.Synthetic {
-			p.objs = append(p.objs, o)
+		if o.Synthetic {
+			continue
+		}
+		p.objs = append(p.objs, o)
+		if o.Doc != nil && !slices.ContainsFunc(p.byDoc[o.Doc], func(x *render.Object) bool { return key(x) == key(o) }) {
+			p.byDoc[o.Doc] = append(p.byDoc[o.Doc], o)
+		}
+		if o.APIVersion == "v1" && o.Kind == "ServiceAccount" && o.Namespace == p.ns {
+			p.accounts[o.Name] = true
 		}
 	}
 	return p
@@ -74,11 +94,68 @@ func (p *planner) lookup(kind, ns, name string) *render.Object {
 	return nil
 }
 
+// target finds what a reference names: a rendered object, or the
+// ArtifactGenerator that makes the ExternalArtifact it names.
+func (p *planner) target(r flux.Reference) *render.Object {
+	if t := p.lookup(r.Kind, r.Namespace, r.Name); t != nil {
+		return t
+	}
+	if r.Kind == flux.KindExternalArtifact {
+		return p.generatorOf(r.Namespace, r.Name)
+	}
+	return nil
+}
+
+// generatorOf is the ArtifactGenerator that makes an ExternalArtifact in
+// its own namespace.
+func (p *planner) generatorOf(ns, name string) *render.Object {
+	for _, o := range p.objs {
+		if o.Kind != flux.KindArtifactGenerator || o.Namespace != ns {
+			continue
+		}
+		if arts := o.Lookup("spec", "artifacts"); arts != nil {
+			for _, a := range arts.Content {
+				if load.Scalar(load.LookupNode(a, "name")) == name && load.Scalar(load.LookupNode(a, "namespace")) == "" {
+					return o
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// home is the repository's own document an object comes from, and whether
+// several rendered objects come from it (a shared component). A document
+// read through a --source mapping or an assembled artifact is found again
+// in the repository by its name.
+func (p *planner) home(d *load.Doc) *load.Doc {
+	if d == nil {
+		return nil
+	}
+	repo := p.res.Repo
+	f := repo.File(d.File.Path)
+	if f != d.File {
+		f = repo.File(d.File.Name())
+		if f == nil {
+			return nil
+		}
+	}
+	for _, hd := range f.Docs() {
+		if hd.Index == d.Index {
+			return hd
+		}
+	}
+	return nil
+}
+
 func (p *planner) plan() (*Plan, error) {
 	plan := &Plan{Step: p.opts.Step, ConfigNamespace: p.ns, repo: p.res.Repo}
 	for _, pr := range p.res.Problems {
-		if pr.Blocking() {
-			plan.RenderErrors = append(plan.RenderErrors, pr)
+		switch {
+		case hides(pr):
+			plan.Unseen = append(plan.Unseen, pr)
+		case pr.Code == render.RemoteResource || pr.Code == render.SourceNotMapped:
+			plan.Manual = append(plan.Manual, Note{Pos: pr.Pos, Message: pr.Message})
 		}
 	}
 	for round := 0; round < 50; round++ {
@@ -86,10 +163,29 @@ func (p *planner) plan() (*Plan, error) {
 		if len(ps.blocks) == 0 {
 			changes, failed := ps.apply()
 			if len(failed) == 0 {
-				ps.fill(plan, changes)
-				return plan, nil
+				var err error
+				if failed, err = verify(p, ps, changes, plan); err != nil {
+					return plan, err
+				}
+				if len(failed) == 0 {
+					ps.fill(plan, changes)
+					return plan, nil
+				}
 			}
 			ps.blocks = failed
+		}
+		progress := false
+		for _, k := range sortedKeys(ps.blocks) {
+			if _, ok := p.blocked[k]; !ok {
+				progress = true
+			}
+		}
+		if !progress {
+			var msgs []string
+			for _, k := range sortedKeys(ps.blocks) {
+				msgs = append(msgs, ps.blocks[k].String())
+			}
+			return plan, &VerifyError{Failures: msgs}
 		}
 		for _, k := range sortedKeys(ps.blocks) {
 			if _, ok := p.blocked[k]; !ok {
@@ -99,6 +195,16 @@ func (p *planner) plan() (*Plan, error) {
 		}
 	}
 	return nil, fmt.Errorf("the migration plan does not settle; please report this repository's layout")
+}
+
+// hides reports whether a render problem kept part of the repository's
+// tree from being seen: what it holds cannot be migrated or checked.
+func hides(pr render.Problem) bool {
+	switch pr.Code {
+	case render.RemoteResource, render.SourceNotMapped, render.InvalidObject, render.PathNotFound, render.FluxConfiguration:
+		return false
+	}
+	return pr.Blocking()
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -111,23 +217,30 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 func (p *planner) pass() *pass {
-	ps := &pass{p: p, moving: map[string]dest{}, edits: map[*load.Doc][]owned{}, blocks: map[string]Note{}}
+	ps := &pass{p: p, moving: map[string]dest{}, edits: map[*load.Doc][]owned{}, blocks: map[string]Note{}, allowed: map[string][][]string{}}
 	ps.choose()
 	if len(ps.blocks) > 0 {
 		return ps
 	}
-	// The move is planned in full even for the suspend step: only the
-	// HelmReleases that can move get suspended.
+	// The move is planned in full for both steps: step 1 marks only what
+	// step 2 can move.
 	ps.rename()
 	ps.namespaces()
 	ps.specs()
 	ps.references()
+	ps.imagePolicyMarkers()
 	ps.patches()
 	ps.checkEditable()
-	if ps.p.opts.Step == StepSuspend && len(ps.blocks) == 0 {
+	if len(ps.blocks) > 0 {
+		return ps
+	}
+	if p.opts.Step == StepSuspend {
 		ps.edits = map[*load.Doc][]owned{}
-		ps.suspend()
+		ps.allowed = map[string][][]string{}
+		ps.mark()
 		ps.checkEditable()
+	} else {
+		ps.unmark()
 	}
 	return ps
 }
@@ -154,144 +267,20 @@ func (ps *pass) note(pos load.Pos, obj, format string, args ...any) {
 	ps.notes = append(ps.notes, Note{Pos: pos, Object: obj, Message: fmt.Sprintf(format, args...)})
 }
 
-func (ps *pass) move(o *render.Object, why string) {
+func (ps *pass) move(o *render.Object, why string) bool {
+	if ps.blocked(o) {
+		return false
+	}
 	if _, ok := ps.moving[key(o)]; !ok {
 		ps.moving[key(o)] = dest{ns: ps.p.ns, name: o.Name, why: why}
+		return true
 	}
+	return false
 }
 
-// chartSources lists the sources a HelmRelease's chart comes from.
-func chartSources(o *render.Object) []flux.Reference {
-	if !flux.IsHelmRelease(o.APIVersion, o.Kind) {
-		return nil
-	}
-	return flux.ReferencesOf(flux.References(o.Node.YNode()), flux.RoleSource)
-}
-
-// choose decides which objects move: every HelmRelease outside the
-// configuration namespace, the sources they use, every HelmRepository, and
-// the ConfigMaps and Secrets their values come from.
-func (ps *pass) choose() {
-	p := ps.p
-	sa := map[string]bool{flux.AKSApplier: true}
-	for _, o := range p.res.Objects {
-		if o.APIVersion == "v1" && o.Kind == "ServiceAccount" && o.Namespace == p.ns {
-			sa[o.Name] = true
-		}
-	}
-	for _, o := range p.objs {
-		if !flux.IsHelmRelease(o.APIVersion, o.Kind) || o.Namespace == p.ns || ps.blocked(o) {
-			continue
-		}
-		if o.Doc == nil || o.Doc.File.Name() != o.Doc.File.Path {
-			ps.block(o, "it does not come from a file of this repository")
-			continue
-		}
-		if acct := o.Scalar("spec", "serviceAccountName"); acct != "" && !sa[acct] {
-			ps.block(o, "it impersonates service account %s, which does not exist in %s: create it there (or remove serviceAccountName to use flux-applier), then run the migration again", acct, p.ns)
-			continue
-		}
-		ok := true
-		for _, ref := range chartSources(o) {
-			src := p.lookup(ref.Kind, ref.Namespace, ref.Name)
-			switch {
-			case src == nil:
-				ps.block(o, "its chart source %s %s/%s is not in the repository: create it in %s first", ref.Kind, ref.Namespace, ref.Name, p.ns)
-				ok = false
-			case src.Namespace == p.ns:
-			case ps.blocked(src):
-				ps.block(o, "its chart source %s cannot move: %s", src.ID(), ps.reason(src))
-				ok = false
-			}
-		}
-		if ok {
-			ps.move(o, "")
-		}
-	}
-	// Sources: those the moving HelmReleases use, and every HelmRepository.
-	for _, o := range p.objs {
-		if _, ok := ps.moving[key(o)]; !ok || !flux.IsHelmRelease(o.APIVersion, o.Kind) {
-			continue
-		}
-		for _, ref := range chartSources(o) {
-			if src := p.lookup(ref.Kind, ref.Namespace, ref.Name); src != nil && src.Namespace != p.ns {
-				ps.move(src, "used by HelmRelease "+o.Namespace+"/"+o.Name)
-				if src.Kind == flux.KindHelmChart {
-					if name := src.Scalar("spec", "sourceRef", "name"); name != "" {
-						if up := p.lookup(src.Scalar("spec", "sourceRef", "kind"), src.Namespace, name); up != nil && up.Namespace != p.ns {
-							ps.move(up, "source of HelmChart "+src.Namespace+"/"+src.Name)
-						}
-					}
-				}
-			}
-		}
-		ps.valuesFrom(o)
-	}
-	for _, o := range p.objs {
-		if o.Kind == flux.KindHelmRepository && flux.IsSource(o.APIVersion, o.Kind) && o.Namespace != p.ns && !ps.blocked(o) {
-			ps.move(o, "")
-		}
-	}
-	// A source that something staying outside the configuration namespace
-	// also uses cannot move: a HelmRelease that cannot move yet, or a
-	// Kustomization.
-	for _, o := range p.objs {
-		if !flux.IsHelmRelease(o.APIVersion, o.Kind) || o.Namespace == p.ns {
-			continue
-		}
-		if _, moves := ps.moving[key(o)]; moves {
-			continue
-		}
-		for _, ref := range chartSources(o) {
-			if k := refKey(ref.Kind, ref.Namespace, ref.Name); ps.moving[k] != (dest{}) {
-				for _, src := range p.byKey[k] {
-					ps.block(src, "HelmRelease %s/%s, which stays in %s for now, uses it", o.Namespace, o.Name, o.Namespace)
-				}
-			}
-		}
-	}
-	for _, o := range p.objs {
-		if !flux.IsKustomization(o.APIVersion, o.Kind) || o.Namespace == p.ns {
-			continue
-		}
-		ns := o.Scalar("spec", "sourceRef", "namespace")
-		if ns == "" {
-			ns = o.Namespace
-		}
-		k := refKey(o.Scalar("spec", "sourceRef", "kind"), ns, o.Scalar("spec", "sourceRef", "name"))
-		if _, ok := ps.moving[k]; ok {
-			for _, src := range p.byKey[k] {
-				ps.block(src, "Kustomization %s, which stays in %s, syncs from it", o.Namespace+"/"+o.Name, o.Namespace)
-			}
-		}
-	}
-	for k := range ps.moving {
-		for _, o := range p.byKey[k] {
-			if ps.blocked(o) {
-				delete(ps.moving, k)
-			}
-			if o.Doc == nil && o.GeneratorDoc == nil {
-				ps.block(o, "it does not come from a file of this repository")
-			}
-		}
-	}
-}
-
-// valuesFrom moves the ConfigMaps and Secrets a HelmRelease takes values
-// from: helm-controller reads them in the HelmRelease's own namespace.
-func (ps *pass) valuesFrom(hr *render.Object) {
-	for _, r := range flux.ReferencesOf(flux.References(hr.Node.YNode()), flux.RoleInput) {
-		src := ps.p.lookup(r.Kind, r.Namespace, r.Name)
-		switch {
-		case src != nil && ps.blocked(src):
-			ps.block(hr, "its values come from %s, which cannot move: %s", src.ID(), ps.reason(src))
-		case src != nil:
-			ps.move(src, "values of HelmRelease "+hr.Namespace+"/"+hr.Name)
-		case !r.Optional:
-			ps.note(hr.ValuePos(r.NamePath()...), hr.ID(),
-				"its values come from %s %s/%s, which is not in the repository: it must exist in %s too", r.Kind, r.Namespace, r.Name, ps.p.ns)
-		}
-	}
+func (ps *pass) moves(o *render.Object) bool {
+	_, ok := ps.moving[key(o)]
+	return ok
 }
 
 func (ps *pass) reason(o *render.Object) string {
@@ -301,53 +290,338 @@ func (ps *pass) reason(o *render.Object) string {
 	return ps.blocks[key(o)].Message
 }
 
-// rename finds names that would collide in the configuration namespace
-// and renames the moving objects, old namespace first.
-func (ps *pass) rename() {
-	taken := map[string]bool{}
-	for _, o := range ps.p.objs {
-		if o.Namespace == ps.p.ns {
-			taken[o.Kind+"/"+o.Name] = true
+// allow records a field the plan changes on purpose.
+func (ps *pass) allow(o *render.Object, path ...string) {
+	ps.allowed[key(o)] = append(ps.allowed[key(o)], path)
+}
+
+// movable reports whether the migration moves an object: every object of
+// Flux's controllers (all of them are namespaced).
+func movable(o *render.Object) bool {
+	return flux.IsFlux(o.APIVersion) && o.Kind != "" && o.Name != ""
+}
+
+// impersonates reports whether an object's controller impersonates a
+// service account in the object's namespace (flux-semantics §4).
+func impersonates(o *render.Object) bool {
+	return flux.IsKustomization(o.APIVersion, o.Kind) || flux.IsHelmRelease(o.APIVersion, o.Kind)
+}
+
+// choose decides which objects move: every Flux object outside the
+// configuration namespace, and what each reads in its own namespace
+// (ConfigMaps and Secrets, and the ExternalSecrets that make them). An
+// object that cannot follow blocks what needs it; an object that
+// something staying behind needs in its namespace stays too.
+func (ps *pass) choose() {
+	p := ps.p
+	for _, o := range p.objs {
+		if !movable(o) || o.Namespace == p.ns || ps.blocked(o) {
+			continue
+		}
+		switch {
+		case p.home(o.Doc) == nil:
+			ps.block(o, "it does not come from a file of this repository")
+		case impersonates(o) && o.Scalar("spec", "serviceAccountName") != "" && !p.accounts[o.Scalar("spec", "serviceAccountName")]:
+			ps.block(o, "it impersonates service account %s, which does not exist in %s: create it there (or remove serviceAccountName to use %s), then run the migration again",
+				o.Scalar("spec", "serviceAccountName"), p.ns, flux.AKSApplier)
+		default:
+			ps.move(o, "")
 		}
 	}
-	for _, o := range ps.p.res.Objects {
-		if o.Synthetic && o.Namespace == ps.p.ns {
-			taken[o.Kind+"/"+o.Name] = true
-		}
-	}
-	keys := sortedKeys(ps.moving)
-	for _, k := range keys {
-		o := ps.p.byKey[k][0]
-		d := ps.moving[k]
-		name := o.Name
-		for i := 1; taken[o.Kind+"/"+name]; i++ {
-			name = o.Namespace + "-" + o.Name
-			if i > 1 {
-				name += "-" + strconv.Itoa(i)
-			}
-		}
-		taken[o.Kind+"/"+name] = true
-		if name != o.Name {
-			d.name = name
-			if d.why != "" {
-				d.why += "; "
-			}
-			d.why += "renamed: " + o.Kind + " " + ps.p.ns + "/" + o.Name + " exists"
-			ps.moving[k] = d
-			for _, inst := range ps.p.byKey[k] {
-				if inst.Doc == nil || inst.Doc.Name != inst.Name {
-					ps.block(inst, "it must be renamed to %s to move (%s/%s exists), but its name is not written as such in its file", name, ps.p.ns, o.Name)
-					continue
+	// What the moving objects read in their own namespace follows them,
+	// until nothing more is added.
+	for again := true; again; {
+		again = false
+		for _, k := range sortedKeys(ps.moving) {
+			for _, o := range p.byKey[k] {
+				if ps.follow(o) {
+					again = true
 				}
-				ps.edit(inst.Doc, rewrite.Edit{Path: []string{"metadata", "name"}, Value: name, Why: "rename"}, k)
+			}
+		}
+	}
+	ps.keepWhatStayersNeed()
+	for k := range ps.moving {
+		for _, o := range p.byKey[k] {
+			if ps.blocked(o) {
+				delete(ps.moving, k)
 			}
 		}
 	}
 }
 
+// follow looks at the references of a moving object: what it reads in its
+// own namespace moves with it; a source it needs that cannot move blocks
+// it. It reports whether it added a move.
+func (ps *pass) follow(o *render.Object) bool {
+	p := ps.p
+	added := false
+	for _, r := range flux.References(o.Node.YNode()) {
+		if r.Name == "*" {
+			continue
+		}
+		if r.Field.Scalar { // a service account
+			if !impersonates(o) && !p.accounts[r.Name] {
+				ps.block(o, "it authenticates as service account %s/%s, which stays there: create the account in %s (with its cloud identity), then run the migration again", o.Namespace, r.Name, p.ns)
+			}
+			continue
+		}
+		t := p.target(r)
+		if r.Field.Namespaced {
+			if !r.Field.Lockdown {
+				continue // followed by references(), wherever it points
+			}
+			switch {
+			case t == nil && r.Namespace == p.ns:
+			case t == nil:
+				ps.block(o, "its source %s %s/%s is not in the repository: create it in %s first", r.Kind, r.Namespace, r.Name, p.ns)
+			case t.Namespace == p.ns:
+			case t.Synthetic:
+				ps.block(o, "its source %s is not written in a file of this repository", t.ID())
+			case ps.blocked(t):
+				ps.block(o, "its source %s cannot move: %s", t.ID(), ps.reason(t))
+			}
+			continue
+		}
+		// A local reference: resolved in o's own namespace.
+		switch {
+		case t != nil && ps.blocked(t):
+			ps.block(o, "it reads %s, which cannot move: %s", t.ID(), ps.reason(t))
+		case t != nil:
+			if ps.move(t, fmt.Sprintf("%s of %s", roleWord(r.Field.Role), o.ID())) {
+				added = true
+			}
+		default:
+			if prod := ps.producer(o, r); prod != nil {
+				if ps.move(prod, fmt.Sprintf("makes Secret %s, %s of %s", r.Name, roleWord(r.Field.Role), o.ID())) {
+					added = true
+				}
+			} else if !r.Optional && o.Namespace != p.ns {
+				ps.note(o.ValuePos(r.NamePath()...), o.ID(),
+					"it reads %s %s/%s, which is not in the repository: create it in %s too", r.Kind, o.Namespace, r.Name, p.ns)
+			}
+		}
+	}
+	return added
+}
+
+func roleWord(r flux.RefRole) string {
+	switch r {
+	case flux.RoleInput:
+		return "input"
+	case flux.RoleCredentials:
+		return "credentials"
+	case flux.RoleProvider:
+		return "provider"
+	case flux.RoleSource:
+		return "source"
+	}
+	return "reference"
+}
+
+// producer finds what makes, in the cluster, a Secret that a moving object
+// reads and the repository does not hold: an ExternalSecret, which moves
+// with it when its store is cluster-wide, or a SealedSecret, which is
+// sealed for its namespace. When neither can follow, o is blocked with
+// the change to make.
+func (ps *pass) producer(o *render.Object, r flux.Reference) *render.Object {
+	if r.Kind != "Secret" {
+		return nil
+	}
+	for _, c := range ps.p.objs {
+		if c.Namespace != o.Namespace {
+			continue
+		}
+		switch {
+		case c.Kind == "ExternalSecret" && strings.HasPrefix(c.APIVersion, "external-secrets.io/"):
+			target := c.Scalar("spec", "target", "name")
+			if target == "" {
+				target = c.Name
+			}
+			if target != r.Name {
+				continue
+			}
+			if kind := c.Scalar("spec", "secretStoreRef", "kind"); kind != "ClusterSecretStore" {
+				store := c.Scalar("spec", "secretStoreRef", "name")
+				ps.block(o, "it reads Secret %s, which ExternalSecret %s makes from SecretStore %s/%s: create that SecretStore in %s too (or use a ClusterSecretStore), then run the migration again",
+					r.Name, c.ID(), c.Namespace, store, ps.p.ns)
+				return nil
+			}
+			if ps.blocked(c) {
+				ps.block(o, "it reads Secret %s, which ExternalSecret %s makes, and that cannot move: %s", r.Name, c.ID(), ps.reason(c))
+				return nil
+			}
+			return c
+		case c.Kind == "SealedSecret" && strings.HasPrefix(c.APIVersion, "bitnami.com/"):
+			if c.Name != r.Name {
+				continue
+			}
+			if load.Scalar(load.LookupNode(c.Node.YNode(), "metadata", "annotations", "sealedsecrets.bitnami.com/cluster-wide")) == "true" {
+				return c
+			}
+			ps.block(o, "it reads Secret %s, which SealedSecret %s is sealed for namespace %s: seal it again for %s (kubeseal --namespace %s), then run the migration again",
+				r.Name, c.ID(), c.Namespace, ps.p.ns, ps.p.ns)
+			return nil
+		}
+	}
+	return nil
+}
+
+// keepWhatStayersNeed blocks the moving objects that something staying
+// in their namespace needs there: a Flux object that cannot move and uses
+// it as a source or reads it, or any other object that names a moving
+// ConfigMap or Secret.
+func (ps *pass) keepWhatStayersNeed() {
+	p := ps.p
+	for _, s := range p.objs {
+		if s.Namespace == p.ns || s.Namespace == "" || ps.moves(s) {
+			continue
+		}
+		if flux.IsFlux(s.APIVersion) || s.Kind == flux.KindResourceSet {
+			for _, r := range flux.References(s.Node.YNode()) {
+				if r.Name == "*" || r.Field.Scalar || (r.Field.Namespaced && !r.Field.Lockdown) || r.Namespace != s.Namespace {
+					continue
+				}
+				if t := p.target(r); t != nil && ps.moves(t) {
+					ps.block(t, "%s, which stays in %s, needs it there", s.ID(), s.Namespace)
+				}
+			}
+			continue
+		}
+		for _, k := range sortedKeys(ps.moving) {
+			t := p.byKey[k][0]
+			if t.Namespace != s.Namespace || (t.Kind != "ConfigMap" && t.Kind != "Secret") {
+				continue
+			}
+			if names(s, t.Kind, t.Name) {
+				ps.block(t, "%s, which stays in %s, uses it too: make a copy of it in %s, then run the migration again", s.ID(), s.Namespace, p.ns)
+			}
+		}
+	}
+}
+
+// names reports whether a (non-Flux) object refers to a ConfigMap or
+// Secret by name the ways Kubernetes objects do: secretRef, configMapRef,
+// secretKeyRef, configMapKeyRef, a configMap or secret volume, a
+// secretName, imagePullSecrets.
+func names(o *render.Object, kind, name string) bool {
+	found := false
+	var walk func(n *yaml.Node, key string)
+	walk = func(n *yaml.Node, key string) {
+		if found || n == nil {
+			return
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i].Value, n.Content[i+1]
+				switch {
+				case v.Kind == yaml.ScalarNode && v.Value == name:
+					switch {
+					case k == "secretName" && kind == "Secret",
+						k == "name" && refersTo(key, kind):
+						found = true
+					}
+				default:
+					walk(v, k)
+				}
+			}
+		case yaml.SequenceNode:
+			for _, c := range n.Content {
+				walk(c, key)
+			}
+		}
+	}
+	walk(o.Node.YNode(), "")
+	return found
+}
+
+func refersTo(parentKey, kind string) bool {
+	switch parentKey {
+	case "secretRef", "secretKeyRef", "secret", "imagePullSecrets":
+		return kind == "Secret"
+	case "configMapRef", "configMapKeyRef", "configMap":
+		return kind == "ConfigMap"
+	}
+	return false
+}
+
+// rename finds names that would collide in the configuration namespace
+// and renames the moving objects, old namespace first.
+func (ps *pass) rename() {
+	taken := map[string]*render.Object{}
+	for _, o := range ps.p.res.Objects {
+		if o.Namespace == ps.p.ns {
+			taken[o.Kind+"/"+o.Name] = o
+		}
+	}
+	for _, k := range sortedKeys(ps.moving) {
+		o := ps.p.byKey[k][0]
+		d := ps.moving[k]
+		name := o.Name
+		first := taken[o.Kind+"/"+name]
+		for i := 1; taken[o.Kind+"/"+name] != nil; i++ {
+			name = o.Namespace + "-" + o.Name
+			if i > 1 {
+				name += fmt.Sprintf("-%d", i)
+			}
+		}
+		taken[o.Kind+"/"+name] = o
+		if name == o.Name {
+			continue
+		}
+		for _, inst := range ps.p.byKey[k] {
+			hd := ps.p.home(inst.Doc)
+			switch {
+			case hd == nil || hd.Name != inst.Name:
+				ps.block(inst, "it must be renamed to %s to move (%s/%s exists), but its name is not written as such in its file", name, ps.p.ns, o.Name)
+			case len(ps.p.byDoc[inst.Doc]) > 1 && first != nil && sameSpec(inst, first):
+				ps.block(inst, "%s makes it in %d namespaces, and %s says the same already: once the objects these copies serve are in %s, they serve nothing; take %s out of the other namespaces' builds by hand",
+					hd.File.Name(), len(ps.p.byDoc[inst.Doc]), first.ID(), ps.p.ns, hd.File.Name())
+			case len(ps.p.byDoc[inst.Doc]) > 1:
+				ps.block(inst, "it must be renamed to %s to move (%s/%s exists), but %s makes %d objects, so its name cannot change for this one alone",
+					name, ps.p.ns, o.Name, hd.File.Name(), len(ps.p.byDoc[inst.Doc]))
+			default:
+				d.name = name
+				ps.edit(inst.Doc, rewrite.Edit{Path: []string{"metadata", "name"}, Value: name, Why: "rename"}, k)
+			}
+		}
+		if d.name != o.Name {
+			if d.why != "" {
+				d.why += "; "
+			}
+			d.why += "renamed: " + o.Kind + " " + ps.p.ns + "/" + o.Name + " exists"
+			ps.moving[k] = d
+		}
+	}
+}
+
+// sameSpec reports whether two objects say the same apart from where they
+// are.
+func sameSpec(a, b *render.Object) bool {
+	strip := func(o *render.Object) string {
+		n := o.Node.Copy()
+		_ = n.PipeE(yaml.Lookup("metadata"), yaml.Clear("namespace"))
+		s, _ := n.String()
+		return s
+	}
+	return strip(a) == strip(b)
+}
+
+// edit plans an edit of the repository's own copy of a document; an edit
+// of a document the repository does not hold blocks its owners.
 func (ps *pass) edit(d *load.Doc, e rewrite.Edit, owners ...string) {
-	e.Doc = d.Index
-	ps.edits[d] = append(ps.edits[d], owned{edit: e, owners: owners})
+	hd := ps.p.home(d)
+	if hd == nil {
+		for _, k := range owners {
+			for _, o := range ps.p.byKey[k] {
+				ps.block(o, "its move needs an edit (%s) of a file that is not in this repository", e)
+			}
+		}
+		return
+	}
+	e.Doc = hd.Index
+	ps.edits[hd] = append(ps.edits[hd], owned{edit: e, owners: owners})
 }
 
 // destOf is where an object is after the migration.
@@ -358,54 +632,8 @@ func (ps *pass) destOf(o *render.Object) (ns, name string, moves bool) {
 	return o.Namespace, o.Name, false
 }
 
-// setter is what sets an object's namespace.
-type setter struct {
-	key   string
-	doc   *load.Doc // where the field is written; nil when nothing can be edited
-	path  []string
-	what  string                 // for messages
-	inner []*render.KustomizeDir // kustomizations inside it that set a namespace too
-}
-
-// setterOf finds what sets an object's namespace: the targetNamespace of
-// the Flux Kustomization that applies it, else the outermost kustomization
-// with a namespace field, else the object's own file (own: key "").
-func setterOf(o *render.Object) setter {
-	k := o.AppliedBy
-	if k == nil || k.Layout == nil {
-		return setter{}
-	}
-	var chain []*render.KustomizeDir
-	switch {
-	case o.Doc != nil:
-		chain = k.Layout.Enclosing(o.Doc.File.Path)
-	case o.GeneratorDoc != nil:
-		chain = k.Layout.EnclosingDir(dirOf(o.GeneratorDoc.File.Path))
-	}
-	var withNS []*render.KustomizeDir
-	for _, kd := range chain {
-		if kd.Namespace != "" {
-			withNS = append(withNS, kd)
-		}
-	}
-	if k.Spec.TargetNamespace != "" {
-		s := setter{key: "ks:" + k.Key(), doc: k.Object.Doc, path: []string{"spec", "targetNamespace"},
-			what: "the targetNamespace of Kustomization " + k.Key(), inner: withNS}
-		if s.doc == nil || s.doc.StringAt(s.path...) != k.Spec.TargetNamespace {
-			s.doc = nil // synthetic, or set by a patch: not in a file we can edit
-		}
-		return s
-	}
-	if len(withNS) > 0 {
-		out := withNS[len(withNS)-1]
-		s := setter{key: "kdir:" + out.Dir, doc: out.Doc, path: []string{"namespace"},
-			what: "the namespace field of " + out.Dir + "/kustomization.yaml", inner: withNS[:len(withNS)-1]}
-		if out.Doc != nil {
-			s.what = "the namespace field of " + out.Doc.File.Name()
-		}
-		return s
-	}
-	return setter{}
+func clusterScoped(o *render.Object) bool {
+	return openapi.IsCertainlyClusterScoped(yaml.TypeMeta{APIVersion: o.APIVersion, Kind: o.Kind})
 }
 
 func dirOf(p string) string {
@@ -415,104 +643,133 @@ func dirOf(p string) string {
 	return "."
 }
 
-func clusterScoped(o *render.Object) bool {
-	return openapi.IsCertainlyClusterScoped(yaml.TypeMeta{APIVersion: o.APIVersion, Kind: o.Kind})
-}
-
-// namespaces plans how each moving object gets into the configuration
-// namespace, changing what sets its namespace now: its own file, or else
-// the kustomization or Flux Kustomization that sets it for a whole scope.
-// Such a scope is retargeted when everything in it moves, and otherwise
-// unset, each object of it getting its namespace written in its own file.
-func (ps *pass) namespaces() {
-	groups := map[string][]*render.Object{}
-	setters := map[string]setter{}
-	for _, o := range ps.p.objs {
-		s := setterOf(o)
-		if s.key == "" {
-			if _, _, moves := ps.destOf(o); moves {
-				ps.setOwn(o, ps.p.ns, key(o))
+// fill writes the pass's outcome into the plan.
+func (ps *pass) fill(plan *Plan, changes map[string]*Change) {
+	p := ps.p
+	plan.Changes = sortedChanges(changes)
+	for _, k := range sortedKeys(ps.moving) {
+		o := p.byKey[k][0]
+		d := ps.moving[k]
+		plan.Moves = append(plan.Moves, Move{Kind: o.Kind, From: o.Namespace + "/" + o.Name, To: d.ns + "/" + d.name, Why: d.why})
+		if !safeToDelete(o) {
+			field, value := ps.safeField(o)
+			plan.Marks = append(plan.Marks, Mark{Kind: o.Kind, Object: o.Namespace + "/" + o.Name, Field: "spec." + field, Value: value})
+			if p.opts.Step == StepMove {
+				plan.NotSafe = append(plan.NotSafe, o.Kind+" "+o.Namespace+"/"+o.Name)
 			}
-			continue
 		}
-		groups[s.key] = append(groups[s.key], o)
-		setters[s.key] = s
 	}
-	for _, sk := range sortedKeys(groups) {
-		scope, s := groups[sk], setters[sk]
-		var movers []string
-		retarget := true
-		for _, o := range scope {
-			ns, _, moves := ps.destOf(o)
-			if moves {
-				movers = append(movers, key(o))
-			}
-			if o.Kind == "Namespace" || (!clusterScoped(o) && (!moves || ns != ps.p.ns)) {
-				retarget = false
-			}
+	if p.opts.Step == StepMove {
+		restored := map[string]bool{}
+		for _, r := range ps.restored {
+			restored[r] = true
 		}
-		if len(movers) == 0 {
-			continue
-		}
-		fail := func(format string, args ...any) {
-			for _, o := range scope {
-				if _, _, moves := ps.destOf(o); moves {
-					ps.block(o, "its namespace is set by %s, "+format, append([]any{s.what}, args...)...)
+		plan.Restored = ps.restored
+		for _, k := range sortedKeys(ps.moving) {
+			o := p.byKey[k][0]
+			if hd := p.home(o.Doc); hd != nil && !restored[o.Namespace+"/"+o.Name] {
+				for _, f := range []string{"suspend", "deletionPolicy"} {
+					if n := hd.NodeAt("spec", f); n != nil {
+						if _, _, ok := marker(n.LineComment); ok {
+							plan.Unmarked = append(plan.Unmarked, o.Namespace+"/"+o.Name)
+							break
+						}
+					}
 				}
 			}
 		}
-		if s.doc == nil {
-			fail("which is not written in a file of this repository")
-			continue
-		}
-		if retarget {
-			ps.edit(s.doc, rewrite.Edit{Path: s.path, Value: ps.p.ns, Why: "retarget"}, movers...)
-			continue
-		}
-		// Unset it, and write every object's namespace where it is.
-		ps.edit(s.doc, rewrite.Edit{Path: s.path, Op: rewrite.Delete, Why: "unset"}, movers...)
-		for _, o := range scope {
-			desired, _, _ := ps.destOf(o)
-			if clusterScoped(o) {
-				if o.Kind == "Namespace" && o.Doc != nil && o.Doc.Name != o.Name {
-					ps.edit(o.Doc, rewrite.Edit{Path: []string{"metadata", "name"}, Value: o.Name, Why: "keep the namespace's name"}, movers...)
-				}
-				continue
-			}
-			if inner := innerSetter(s, o); inner != nil {
-				if inner.Namespace != desired {
-					fail("and without it %s/kustomization.yaml would set %s's namespace to %s", inner.Dir, o.ID(), inner.Namespace)
-				}
-				continue
-			}
-			ps.setOwn(o, desired, movers...)
-		}
 	}
+	plan.Cleanup = ps.cleanup()
+	for _, k := range p.order {
+		plan.Manual = append(plan.Manual, p.blocked[k])
+	}
+	plan.Manual = append(plan.Manual, ps.notes...)
+	plan.Manual = append(plan.Manual, ps.receivers()...)
+	plan.Manual = mergeNotes(plan.Manual)
 }
 
-// innerSetter is the kustomization inside s that would set o's namespace
-// once s no longer does.
-func innerSetter(s setter, o *render.Object) *render.KustomizeDir {
-	own := setterOf(o)
-	if own.key != s.key || len(own.inner) == 0 {
-		return nil
+// mergeNotes sorts notes by position and makes one of the notes that say
+// the same at the same place about several objects (the copies a shared
+// component makes in several namespaces).
+func mergeNotes(notes []Note) []Note {
+	sort.SliceStable(notes, func(i, j int) bool { return notes[i].Pos.Less(notes[j].Pos) })
+	var out []Note
+	objects := map[int][]string{}
+	at := map[string]int{}
+	for _, n := range notes {
+		k := n.Pos.String() + "\x00" + n.Message
+		if i, ok := at[k]; ok {
+			if !slices.Contains(objects[i], n.Object) {
+				objects[i] = append(objects[i], n.Object)
+			}
+			continue
+		}
+		at[k] = len(out)
+		objects[len(out)] = []string{n.Object}
+		out = append(out, n)
 	}
-	return own.inner[len(own.inner)-1]
+	for i := range out {
+		if l := objects[i]; len(l) > 1 {
+			out[i].Object = l[0] + fmt.Sprintf(" and %d more (%s)", len(l)-1, strings.Join(l[1:], ", "))
+		}
+	}
+	return out
 }
 
-// setOwn writes an object's namespace in its own file, or on the
-// generator that makes it.
-func (ps *pass) setOwn(o *render.Object, ns string, owners ...string) {
-	switch {
-	case o.Doc != nil:
-		if o.Doc.StringAt("metadata", "namespace") != ns {
-			ps.edit(o.Doc, rewrite.Edit{Path: []string{"metadata", "namespace"}, Value: ns, After: []string{"name"}, Why: "namespace"}, owners...)
+// cleanup lists the commands that delete, once step 2 is applied, the old
+// objects no Kustomization prunes: those whose Kustomization moves too
+// (it is deleted orphaning them) or does not prune, and the HelmCharts
+// that a suspended HelmRelease leaves behind (flux-semantics §5). Old
+// Kustomizations come first, so that none of them applies again what the
+// others delete.
+func (ps *pass) cleanup() []string {
+	var ks, others, charts []string
+	for _, k := range sortedKeys(ps.moving) {
+		o := ps.p.byKey[k][0]
+		a := o.AppliedBy
+		if a == nil || a.Object == nil {
+			continue
 		}
-	case o.GeneratorDoc != nil:
-		if o.GeneratorDoc.StringAt(append(o.GeneratorPath, "namespace")...) != ns {
-			ps.edit(o.GeneratorDoc, rewrite.Edit{Path: append(append([]string(nil), o.GeneratorPath...), "namespace"), Value: ns, After: []string{"name"}, Why: "namespace"}, owners...)
+		if _, _, moves := ps.destOf(a.Object); moves || a.Object.Scalar("spec", "prune") != "true" {
+			cmd := fmt.Sprintf("kubectl -n %s delete %s %s", o.Namespace, kubectlKind(o), o.Name)
+			if flux.IsKustomization(o.APIVersion, o.Kind) {
+				ks = append(ks, cmd)
+			} else {
+				others = append(others, cmd)
+			}
 		}
-	default:
-		ps.block(o, "it has no file whose namespace could be written")
+		if flux.IsHelmRelease(o.APIVersion, o.Kind) && o.Has("spec", "chart") {
+			chartNS := o.Scalar("spec", "chart", "spec", "sourceRef", "namespace")
+			if chartNS == "" {
+				chartNS = o.Namespace
+			}
+			charts = append(charts, fmt.Sprintf("kubectl -n %s delete helmchart.%s %s-%s", chartNS, flux.SourceGroup, o.Namespace, o.Name))
+		}
 	}
+	return append(append(ks, others...), charts...)
+}
+
+// kubectlKind names an object's kind for kubectl, with its group so that
+// Flux's Kustomization is not taken for another.
+func kubectlKind(o *render.Object) string {
+	kind := strings.ToLower(o.Kind)
+	if g := o.Group(); g != "" {
+		return kind + "." + g
+	}
+	return kind
+}
+
+// receivers notes the Receivers that move: their webhook path is derived
+// from their namespace, so whatever calls it must be given the new one.
+func (ps *pass) receivers() []Note {
+	var out []Note
+	for _, k := range sortedKeys(ps.moving) {
+		o := ps.p.byKey[k][0]
+		if o.Kind == flux.KindReceiver && o.Group() == flux.NotificationGroup {
+			ns, name, _ := ps.destOf(o)
+			out = append(out, Note{Pos: o.Pos(), Object: o.ID(), Message: fmt.Sprintf(
+				"its webhook path is derived from its name, namespace and token, so it changes: once step 2 is applied, give the sender the new status.webhookPath (kubectl -n %s get receiver %s -o jsonpath='{.status.webhookPath}')", ns, name)})
+		}
+	}
+	return out
 }

@@ -1,7 +1,11 @@
 package migrate
 
 import (
+	"regexp"
 	"sort"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/fluxlint/fluxlint/internal/flux"
 	"github.com/fluxlint/fluxlint/internal/load"
@@ -20,20 +24,8 @@ func identityOf(o *render.Object) flux.ReleaseIdentity {
 	}.Identity()
 }
 
-// suspend plans spec.suspend: true for every HelmRelease that will move.
-func (ps *pass) suspend() {
-	for _, k := range sortedKeys(ps.moving) {
-		for _, o := range ps.p.byKey[k] {
-			if flux.IsHelmRelease(o.APIVersion, o.Kind) && o.Doc != nil && o.Scalar("spec", "suspend") != "true" {
-				ps.edit(o.Doc, rewrite.Edit{Path: []string{"spec", "suspend"}, Value: "true", Raw: true, Why: "suspend"}, k)
-			}
-		}
-	}
-}
-
 // specs plans the fields each moving HelmRelease needs so that its
-// release keeps its identity, and its chart references in the new
-// namespace.
+// release keeps its identity (flux-semantics §5, Appendix B 1).
 func (ps *pass) specs() {
 	for _, k := range sortedKeys(ps.moving) {
 		for _, o := range ps.p.byKey[k] {
@@ -42,6 +34,7 @@ func (ps *pass) specs() {
 			}
 			id := identityOf(o)
 			set := func(field, value string, after ...string) {
+				ps.allow(o, "spec", field)
 				if o.Scalar("spec", field) == "" {
 					ps.edit(o.Doc, rewrite.Edit{Path: []string{"spec", field}, Value: value, After: after, Why: "identity"}, k)
 				}
@@ -49,93 +42,34 @@ func (ps *pass) specs() {
 			set("releaseName", id.Name)
 			set("targetNamespace", id.Namespace, "releaseName")
 			set("storageNamespace", id.StorageNamespace, "targetNamespace", "releaseName")
-			for _, ref := range chartSources(o) {
-				src := ps.p.lookup(ref.Kind, ref.Namespace, ref.Name)
-				if src == nil {
-					continue
-				}
-				ns, name, _ := ps.destOf(src)
-				ps.ref(o, ref.Path, ns, name, ps.p.ns, k)
-			}
-			for _, r := range flux.ReferencesOf(flux.References(o.Node.YNode()), flux.RoleInput) {
-				src := ps.p.lookup(r.Kind, r.Namespace, r.Name)
-				if src == nil {
-					continue
-				}
-				if _, name, _ := ps.destOf(src); name != src.Name {
-					ps.edit(o.Doc, rewrite.Edit{Path: r.NamePath(), Value: name, Why: "rename"}, k)
-				}
-			}
-			if o.Scalar("spec", "suspend") == "true" {
-				if o.Doc.StringAt("spec", "suspend") == "true" {
-					ps.edit(o.Doc, rewrite.Edit{Path: []string{"spec", "suspend"}, Op: rewrite.Delete, Why: "unsuspend"}, k)
-				} else {
-					ps.block(o, "it is suspended by a patch, not in its file: take the suspension away by hand after the move")
-				}
-			}
-		}
-	}
-	// A HelmChart that moves keeps pointing at its source by name.
-	for _, k := range sortedKeys(ps.moving) {
-		for _, o := range ps.p.byKey[k] {
-			if o.Kind != flux.KindHelmChart || o.Doc == nil {
-				continue
-			}
-			if src := ps.p.lookup(o.Scalar("spec", "sourceRef", "kind"), o.Namespace, o.Scalar("spec", "sourceRef", "name")); src != nil {
-				if _, name, _ := ps.destOf(src); name != src.Name {
-					ps.edit(o.Doc, rewrite.Edit{Path: []string{"spec", "sourceRef", "name"}, Value: name, Why: "rename"}, k)
-				}
-			}
 		}
 	}
 }
 
-// ref makes the reference at path of o point at namespace ns and name
-// name. The reference's namespace, when the file does not write it,
-// defaults to the namespace o has after the migration (defaultNS).
-func (ps *pass) ref(o *render.Object, path []string, ns, name, defaultNS string, owners ...string) {
-	nsPath := append(append([]string(nil), path...), "namespace")
-	namePath := append(append([]string(nil), path...), "name")
-	written := o.Doc.StringAt(nsPath...)
-	rendered := o.Scalar(nsPath...)
-	switch {
-	case written != "" && written != ns:
-		ps.edit(o.Doc, rewrite.Edit{Path: nsPath, Value: ns, Why: "reference"}, owners...)
-	case written == "" && rendered != "" && rendered != ns:
-		ps.block(o, "the namespace of its reference %v is set by a patch, not in its file", path)
-	case written == "" && rendered == "" && ns != defaultNS:
-		ps.edit(o.Doc, rewrite.Edit{Path: nsPath, Value: ns, After: []string{"name"}, Why: "reference"}, owners...)
-	}
-	if name != o.Scalar(namePath...) {
-		if o.Doc.StringAt(namePath...) == "" {
-			ps.block(o, "the name of its reference %v is not written in its file", path)
-			return
-		}
-		ps.edit(o.Doc, rewrite.Edit{Path: namePath, Value: name, Why: "reference"}, owners...)
-	}
-}
-
-// references follows every other reference to a moving object: dependsOn,
-// Kustomization health checks, and the objects Alerts and Receivers watch;
-// and a HelmRelease that stays follows the chart sources that move.
+// references makes every reference to a moving object follow it, and
+// every reference of a moving object whose namespace default changes keep
+// pointing where it did: sources, dependsOn, health checks, what Alerts and
+// Receivers watch, a ResourceSet's dependsOn, and the ConfigMaps and
+// Secrets read by name.
 func (ps *pass) references() {
 	for _, o := range ps.p.objs {
-		if o.Doc == nil {
+		if ps.p.home(o.Doc) == nil {
 			continue
 		}
-		ownNS, _, moves := ps.destOf(o)
+		ownNS, _, _ := ps.destOf(o)
 		for _, r := range flux.References(o.Node.YNode()) {
-			switch r.Field.Role {
-			case flux.RoleDependency, flux.RoleHealthCheck, flux.RoleWatch:
-				ps.followRef(o, r, ownNS)
-			case flux.RoleSource:
-				if !moves && flux.IsHelmRelease(o.APIVersion, o.Kind) {
-					if src := ps.p.lookup(r.Kind, r.Namespace, r.Name); src != nil {
-						if ns, name, srcMoves := ps.destOf(src); srcMoves {
-							ps.ref(o, r.Path, ns, name, o.Namespace, key(src))
-						}
+			switch {
+			case r.Field.Scalar:
+			case !r.Field.Namespaced:
+				if t := ps.p.target(r); t != nil {
+					if _, name, moves := ps.destOf(t); moves && name != t.Name {
+						ps.ref(o, r, ownNS, name, ownNS, key(t), key(o))
 					}
 				}
+			case r.Name == "*":
+				ps.wildcard(o, r)
+			default:
+				ps.followRef(o, r, ownNS)
 			}
 		}
 	}
@@ -144,17 +78,19 @@ func (ps *pass) references() {
 // followRef updates a namespaced reference of o that points at a moving
 // object, or whose namespace default changes because o moves.
 func (ps *pass) followRef(o *render.Object, r flux.Reference, ownNS string) {
-	if r.Name == "*" || !r.Field.Namespaced {
-		return
+	if r.Field.NoDefault && !r.NamespaceWritten {
+		return // a cluster-scoped object: nothing moves
 	}
-	target := ps.p.lookup(r.Kind, r.Namespace, r.Name)
+	t := ps.p.target(r)
 	tns, tname := r.Namespace, r.Name
 	owner := key(o)
-	if target != nil {
-		var moves bool
-		tns, tname, moves = ps.destOf(target)
+	if t != nil {
+		ns, name, moves := ps.destOf(t)
 		if moves {
-			owner = key(target)
+			tns, owner = ns, key(t)
+			if t.Kind == r.Kind { // not an artifact named after its generator
+				tname = name
+			}
 		}
 	}
 	if tns == r.Namespace && tname == r.Name && ownNS == o.Namespace {
@@ -164,7 +100,124 @@ func (ps *pass) followRef(o *render.Object, r flux.Reference, ownNS string) {
 	if _, _, moves := ps.destOf(o); moves && owner != key(o) {
 		owners = append(owners, key(o))
 	}
-	ps.ref(o, r.Path, tns, tname, ownNS, owners...)
+	defaultNS := ownNS
+	if r.Field.NoDefault {
+		defaultNS = ""
+	}
+	ps.ref(o, r, tns, tname, defaultNS, owners...)
+}
+
+// wildcard makes an Alert's or Receiver's "*" entry that names a namespace
+// follow the objects that move out of it.
+func (ps *pass) wildcard(o *render.Object, r flux.Reference) {
+	if !r.NamespaceWritten || r.Namespace == ps.p.ns {
+		return
+	}
+	var owners []string
+	for _, k := range sortedKeys(ps.moving) {
+		m := ps.p.byKey[k][0]
+		if m.Namespace == r.Namespace && (r.Kind == "" || m.Kind == r.Kind) {
+			owners = append(owners, k)
+		}
+	}
+	if len(owners) == 0 {
+		return
+	}
+	if _, _, moves := ps.destOf(o); moves {
+		owners = append(owners, key(o))
+	}
+	ps.ref(o, r, ps.p.ns, r.Name, "", owners...)
+}
+
+// ref makes the reference r of o point at namespace ns and name name. The
+// reference's namespace, when the file does not write it, defaults to
+// defaultNS, the namespace o has after the migration ("" for a field
+// without a default).
+func (ps *pass) ref(o *render.Object, r flux.Reference, ns, name, defaultNS string, owners ...string) {
+	hd := ps.p.home(o.Doc)
+	if hd == nil {
+		return
+	}
+	nsPath, namePath := r.NamespacePath(), r.NamePath()
+	if r.Field.Namespaced {
+		written := hd.StringAt(nsPath...)
+		rendered := o.Scalar(nsPath...)
+		switch {
+		case written != "" && written != ns:
+			ps.edit(o.Doc, rewrite.Edit{Path: nsPath, Value: ns, Why: "reference"}, owners...)
+		case written == "" && rendered != "" && rendered != ns:
+			ps.block(o, "the namespace of its reference %s is set by a patch, not in its file", strings.Join(r.Path, "."))
+		case written == "" && rendered == "" && ns != defaultNS:
+			ps.edit(o.Doc, rewrite.Edit{Path: nsPath, Value: ns, After: []string{"name"}, Why: "reference"}, owners...)
+		}
+	}
+	if name != o.Scalar(namePath...) {
+		if hd.StringAt(namePath...) == "" {
+			ps.block(o, "the name of its reference %s is not written in its file", strings.Join(r.Path, "."))
+			return
+		}
+		ps.edit(o.Doc, rewrite.Edit{Path: namePath, Value: name, Why: "reference"}, owners...)
+	}
+}
+
+// policyMarker is an image automation setter comment
+// (flux-semantics Appendix A).
+var policyMarker = regexp.MustCompile(`\{\s*"\$imagepolicy"\s*:\s*"([^"]*)"\s*\}`)
+
+// imagePolicyMarkers makes the image policy markers in every YAML file of
+// the repository name the namespace and name their ImagePolicy has after
+// the migration: image-automation-controller looks the policy up by the
+// marker's "namespace:name".
+func (ps *pass) imagePolicyMarkers() {
+	moved := map[string]string{} // "ns:name" -> "newns:newname"
+	for _, k := range sortedKeys(ps.moving) {
+		o := ps.p.byKey[k][0]
+		if o.Kind == flux.KindImagePolicy {
+			ns, name, _ := ps.destOf(o)
+			moved[o.Namespace+":"+o.Name] = ns + ":" + name
+		}
+	}
+	if len(moved) == 0 {
+		return
+	}
+	for _, f := range ps.p.res.Repo.YAMLFiles() {
+		for _, d := range f.Docs() {
+			if d.Node == nil {
+				continue
+			}
+			walkComments(d.Node.YNode(), func(line int, comment string) {
+				for _, m := range policyMarker.FindAllStringSubmatch(comment, -1) {
+					parts := strings.SplitN(m[1], ":", 3)
+					if len(parts) < 2 {
+						continue
+					}
+					to, ok := moved[parts[0]+":"+parts[1]]
+					if !ok {
+						continue
+					}
+					newValue := to
+					if len(parts) == 3 {
+						newValue += ":" + parts[2]
+					}
+					policy := ps.p.byKey[refKey(flux.KindImagePolicy, parts[0], parts[1])][0]
+					ps.edit(d, rewrite.Edit{Op: rewrite.ReplaceInComment, Line: line, Comment: `"` + m[1] + `"`, Value: `"` + newValue + `"`, Why: "image policy marker"}, key(policy))
+				}
+			})
+		}
+	}
+}
+
+// walkComments calls fn with the line comment of every node.
+func walkComments(n *yaml.Node, fn func(line int, comment string)) {
+	if n == nil {
+		return
+	}
+	if n.LineComment != "" {
+		fn(n.Line, n.LineComment)
+	}
+	for _, c := range n.Content {
+		walkComments(c, fn)
+	}
 }
 
 // checkEditable blocks the objects whose move needs an edit in a SOPS
@@ -239,12 +292,18 @@ func (ps *pass) apply() (map[string]*Change, map[string]Note) {
 func dedupe(edits []owned, failed map[string]Note, ps *pass) []owned {
 	type slot struct {
 		doc  int
+		op   rewrite.Op
 		path string
+		line int
 	}
 	seen := map[slot]int{}
 	var out []owned
 	for _, e := range edits {
-		s := slot{e.edit.Doc, pathString(e.edit.Path)}
+		op := e.edit.Op
+		if op == rewrite.Delete {
+			op = rewrite.Set // a set and a delete of one field conflict
+		}
+		s := slot{e.edit.Doc, op, strings.Join(e.edit.Path, "/"), e.edit.Line}
 		i, ok := seen[s]
 		if !ok {
 			seen[s] = len(out)
@@ -252,7 +311,7 @@ func dedupe(edits []owned, failed map[string]Note, ps *pass) []owned {
 			continue
 		}
 		prev := out[i]
-		if prev.edit.Op == e.edit.Op && prev.edit.Value == e.edit.Value {
+		if prev.edit.Op == e.edit.Op && prev.edit.Value == e.edit.Value && prev.edit.Comment == e.edit.Comment {
 			out[i].owners = append(out[i].owners, e.owners...)
 			continue
 		}
@@ -265,41 +324,4 @@ func dedupe(edits []owned, failed map[string]Note, ps *pass) []owned {
 		}
 	}
 	return out
-}
-
-func pathString(p []string) string {
-	s := ""
-	for _, x := range p {
-		s += "/" + x
-	}
-	return s
-}
-
-// fill writes the pass's outcome into the plan.
-func (ps *pass) fill(plan *Plan, changes map[string]*Change) {
-	plan.Changes = sortedChanges(changes)
-	for _, k := range sortedKeys(ps.moving) {
-		o := ps.p.byKey[k][0]
-		d := ps.moving[k]
-		m := Move{Kind: o.Kind, From: o.Namespace + "/" + o.Name, To: d.ns + "/" + d.name, Why: d.why}
-		if ps.p.opts.Step == StepSuspend {
-			if !flux.IsHelmRelease(o.APIVersion, o.Kind) || o.Scalar("spec", "suspend") == "true" {
-				continue
-			}
-			m.To, m.Why = "suspended", "will move to "+d.ns+"/"+d.name
-		}
-		plan.Moves = append(plan.Moves, m)
-		if flux.IsHelmRelease(o.APIVersion, o.Kind) && ps.p.opts.Step == StepMove {
-			if o.Scalar("spec", "suspend") == "true" {
-				plan.Unsuspended = append(plan.Unsuspended, o.Namespace+"/"+o.Name)
-			} else {
-				plan.NotSuspended = append(plan.NotSuspended, o.Namespace+"/"+o.Name)
-			}
-		}
-	}
-	for _, k := range ps.p.order {
-		plan.Manual = append(plan.Manual, ps.p.blocked[k])
-	}
-	plan.Manual = append(plan.Manual, ps.notes...)
-	sort.SliceStable(plan.Manual, func(i, j int) bool { return plan.Manual[i].Pos.Less(plan.Manual[j].Pos) })
 }
