@@ -19,8 +19,9 @@ import (
 // release (flux-semantics §5). A Kustomization whose deletion would
 // delete what it applies (flux-semantics §11, finalizerShouldDeleteResources)
 // gets deletionPolicy: Orphan where its Flux has the field (2.5 and
-// later, API v1), which keeps it reconciling while it waits, and is
-// suspended otherwise.
+// later, API v1), and prune: false otherwise. Either way it keeps
+// reconciling while it waits, so the markers step 1 puts on what it
+// applies reach the cluster; suspending it would stop that.
 const markerPrefix = "fluxlint migrate: "
 
 func markerAdded() string         { return markerPrefix + "added" }
@@ -64,7 +65,7 @@ func safeToDelete(o *render.Object) bool {
 		case "", "MirrorPrune":
 			return o.Scalar("spec", "prune") != "true"
 		}
-		return false
+		return false // Delete, WaitForTermination
 	}
 	return true
 }
@@ -90,7 +91,7 @@ func (ps *pass) mark() {
 				ps.block(o, "its spec.%s is set by a patch, not in its file: set it to %s by hand for step 1", field, value)
 				continue
 			}
-			ps.edit(o.Doc, rewrite.Edit{Path: []string{"spec", field}, Value: value, Raw: field == "suspend",
+			ps.edit(o.Doc, rewrite.Edit{Path: []string{"spec", field}, Value: value, Raw: field != "deletionPolicy",
 				Comment: comment, After: []string{"interval", "prune"}, Why: "step 1"}, k)
 		}
 	}
@@ -98,12 +99,14 @@ func (ps *pass) mark() {
 
 // safeField is the field step 1 sets on an object, and its value.
 func (ps *pass) safeField(o *render.Object) (field, value string) {
-	if flux.IsKustomization(o.APIVersion, o.Kind) && strings.HasSuffix(o.APIVersion, "/v1") {
-		if v := ps.p.prof.Of(o).FluxVersion.V; !v.Less(flux.Version{Major: 2, Minor: 5}) {
-			return "deletionPolicy", "Orphan"
-		}
+	if !flux.IsKustomization(o.APIVersion, o.Kind) {
+		return "suspend", "true"
 	}
-	return "suspend", "true"
+	v := ps.p.prof.Of(o).FluxVersion.V
+	if strings.HasSuffix(o.APIVersion, "/v1") && (!v.Less(flux.Version{Major: 2, Minor: 5}) || o.Scalar("spec", "deletionPolicy") != "") {
+		return "deletionPolicy", "Orphan"
+	}
+	return "prune", "false"
 }
 
 // unmark plans, in step 2, putting back what step 1 marked: on the moving
@@ -115,7 +118,7 @@ func (ps *pass) unmark() {
 		if hd == nil || !(flux.IsHelmRelease(o.APIVersion, o.Kind) || flux.IsKustomization(o.APIVersion, o.Kind)) {
 			continue
 		}
-		for _, field := range []string{"suspend", "deletionPolicy"} {
+		for _, field := range []string{"suspend", "deletionPolicy", "prune"} {
 			v := hd.NodeAt("spec", field)
 			if v == nil {
 				continue
@@ -137,7 +140,7 @@ func (ps *pass) unmark() {
 				ps.edit(o.Doc, rewrite.Edit{Path: []string{"spec", field}, Op: rewrite.Delete, Why: "step 2"}, key(o))
 				continue
 			}
-			ps.edit(o.Doc, rewrite.Edit{Path: []string{"spec", field}, Value: was, Raw: field == "suspend", Why: "step 2"}, key(o))
+			ps.edit(o.Doc, rewrite.Edit{Path: []string{"spec", field}, Value: was, Raw: field != "deletionPolicy", Why: "step 2"}, key(o))
 			ps.edit(o.Doc, rewrite.Edit{Path: []string{"spec", field}, Op: rewrite.Uncomment, Comment: c, Why: "step 2"}, key(o))
 		}
 	}

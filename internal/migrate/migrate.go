@@ -101,8 +101,11 @@ type Mark struct {
 
 // Note is something left to a person.
 type Note struct {
-	Pos     load.Pos
+	Pos load.Pos
+	// Object names what the note is about, for people; Objects lists each
+	// object ("Kind namespace/name") when the note is about several.
 	Object  string
+	Objects []string
 	Message string
 }
 
@@ -246,8 +249,9 @@ func (p *Plan) Explain(w io.Writer, command string) {
 		fmt.Fprintln(w, "helm-controller uninstalls the release of a HelmRelease deleted while it is not suspended,")
 		fmt.Fprintln(w, "and kustomize-controller deletes what a pruning Kustomization applied when it is deleted.")
 		fmt.Fprintln(w, "So step 1 suspends the HelmReleases, and gives the Kustomizations deletionPolicy: Orphan")
-		fmt.Fprintln(w, "(suspend: true before Flux 2.5); a comment on each line says what it was, and step 2 puts")
-		fmt.Fprintln(w, "it back. Commit this change, push it, and wait until Flux has applied it. Then run")
+		fmt.Fprintln(w, "(prune: false before Flux 2.5), which keeps them reconciling; a comment on each line says")
+		fmt.Fprintln(w, "what it was, and step 2 puts it back. Commit this change, push it, and wait until Flux has")
+		fmt.Fprintln(w, "applied it. Then run")
 		fmt.Fprintf(w, "  %s\nfor step 2, which moves %s.\n", withoutStep(command), kinds)
 	case len(p.Moves) == 0 && len(p.Manual) == 0 && len(p.Restored) == 0:
 		fmt.Fprintf(w, "Nothing to migrate: every Flux object is in %s.\n", ns)
@@ -331,7 +335,7 @@ func countKinds(moves []Move) string {
 	sort.Strings(kinds)
 	var parts []string
 	for _, k := range kinds {
-		parts = append(parts, fmt.Sprintf("%d %s", n[k], k))
+		parts = append(parts, fmt.Sprintf("%d %s", n[k], plural(k, n[k])))
 	}
 	if len(parts) == 0 {
 		return "nothing"
@@ -364,4 +368,15 @@ func sortedChanges(m map[string]*Change) []*Change {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
+}
+
+// plural is a kind's name for n objects: HelmReleases, ImagePolicies.
+func plural(kind string, n int) string {
+	switch {
+	case n == 1:
+		return kind
+	case strings.HasSuffix(kind, "y"):
+		return strings.TrimSuffix(kind, "y") + "ies"
+	}
+	return kind + "s"
 }

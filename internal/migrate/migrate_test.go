@@ -12,6 +12,7 @@ import (
 
 	"github.com/fluxlint/fluxlint/internal/config"
 	"github.com/fluxlint/fluxlint/internal/migrate"
+	"github.com/fluxlint/fluxlint/internal/profile"
 	"github.com/fluxlint/fluxlint/internal/render"
 	"github.com/fluxlint/fluxlint/internal/tools/fixture"
 	"github.com/fluxlint/fluxlint/rewrite"
@@ -148,7 +149,7 @@ func run(t *testing.T, repo string, step migrate.Step) *migrate.Plan {
 		t.Fatal(err)
 	}
 	opts := config.Merge(render.Options{Dir: repo}, cfg)
-	plan, err := migrate.Run(migrate.Options{Render: opts, Step: step})
+	plan, err := migrate.Run(migrate.Options{Render: opts, Step: step, Profile: cfg.Overrides(profile.Overrides{})})
 	if err != nil {
 		t.Fatal(err)
 	}

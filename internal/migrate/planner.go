@@ -229,6 +229,7 @@ func (p *planner) pass() *pass {
 	ps.specs()
 	ps.references()
 	ps.imagePolicyMarkers()
+	ps.sourceMappings()
 	ps.patches()
 	ps.checkEditable()
 	if len(ps.blocks) > 0 {
@@ -271,6 +272,9 @@ func (ps *pass) move(o *render.Object, why string) bool {
 	if ps.blocked(o) {
 		return false
 	}
+	if ps.shared(o) {
+		return false
+	}
 	if _, ok := ps.moving[key(o)]; !ok {
 		ps.moving[key(o)] = dest{ns: ps.p.ns, name: o.Name, why: why}
 		return true
@@ -299,6 +303,31 @@ func (ps *pass) allow(o *render.Object, path ...string) {
 // Flux's controllers (all of them are namespaced).
 func movable(o *render.Object) bool {
 	return flux.IsFlux(o.APIVersion) && o.Kind != "" && o.Name != ""
+}
+
+// shared blocks an object that comes from a file that makes it in
+// several namespaces (a component included by several kustomizations): a
+// move would need the one file to say something different for each.
+func (ps *pass) shared(o *render.Object) bool {
+	copies := ps.p.byDoc[o.Doc]
+	if o.Doc == nil || len(copies) < 2 {
+		return false
+	}
+	var nss []string
+	for _, c := range copies {
+		nss = append(nss, c.Namespace)
+	}
+	name := o.Doc.File.Name()
+	for _, c := range ps.p.res.Objects {
+		if c.Namespace == ps.p.ns && c.Kind == o.Kind && c.Name == o.Name && sameSpec(c, o) {
+			ps.block(o, "%s makes it in %d namespaces (%s), and %s says the same already: once what these copies serve is in %s, they serve nothing; take %s out of the other namespaces' builds by hand",
+				name, len(copies), strings.Join(nss, ", "), c.ID(), ps.p.ns, name)
+			return true
+		}
+	}
+	ps.block(o, "%s makes it in %d namespaces (%s), and one file cannot name a different namespace for each: give each namespace its own copy of it, or keep a single one, then run the migration again",
+		name, len(copies), strings.Join(nss, ", "))
+	return true
 }
 
 // impersonates reports whether an object's controller impersonates a
@@ -443,12 +472,12 @@ func (ps *pass) producer(o *render.Object, r flux.Reference) *render.Object {
 			}
 			if kind := c.Scalar("spec", "secretStoreRef", "kind"); kind != "ClusterSecretStore" {
 				store := c.Scalar("spec", "secretStoreRef", "name")
-				ps.block(o, "it reads Secret %s, which ExternalSecret %s makes from SecretStore %s/%s: create that SecretStore in %s too (or use a ClusterSecretStore), then run the migration again",
+				ps.block(o, "it reads Secret %s, which %s makes from SecretStore %s/%s: create that SecretStore in %s too (or use a ClusterSecretStore), then run the migration again",
 					r.Name, c.ID(), c.Namespace, store, ps.p.ns)
 				return nil
 			}
 			if ps.blocked(c) {
-				ps.block(o, "it reads Secret %s, which ExternalSecret %s makes, and that cannot move: %s", r.Name, c.ID(), ps.reason(c))
+				ps.block(o, "it reads Secret %s, which %s makes, and that cannot move: %s", r.Name, c.ID(), ps.reason(c))
 				return nil
 			}
 			return c
@@ -459,7 +488,7 @@ func (ps *pass) producer(o *render.Object, r flux.Reference) *render.Object {
 			if load.Scalar(load.LookupNode(c.Node.YNode(), "metadata", "annotations", "sealedsecrets.bitnami.com/cluster-wide")) == "true" {
 				return c
 			}
-			ps.block(o, "it reads Secret %s, which SealedSecret %s is sealed for namespace %s: seal it again for %s (kubeseal --namespace %s), then run the migration again",
+			ps.block(o, "it reads Secret %s, which %s is sealed for namespace %s: seal it again for %s (kubeseal --namespace %s), then run the migration again",
 				r.Name, c.ID(), c.Namespace, ps.p.ns, ps.p.ns)
 			return nil
 		}
@@ -668,7 +697,7 @@ func (ps *pass) fill(plan *Plan, changes map[string]*Change) {
 		for _, k := range sortedKeys(ps.moving) {
 			o := p.byKey[k][0]
 			if hd := p.home(o.Doc); hd != nil && !restored[o.Namespace+"/"+o.Name] {
-				for _, f := range []string{"suspend", "deletionPolicy"} {
+				for _, f := range []string{"suspend", "deletionPolicy", "prune"} {
 					if n := hd.NodeAt("spec", f); n != nil {
 						if _, _, ok := marker(n.LineComment); ok {
 							plan.Unmarked = append(plan.Unmarked, o.Namespace+"/"+o.Name)
@@ -709,7 +738,23 @@ func mergeNotes(notes []Note) []Note {
 		out = append(out, n)
 	}
 	for i := range out {
-		if l := objects[i]; len(l) > 1 {
+		l := objects[i]
+		if len(l) < 2 {
+			continue
+		}
+		out[i].Objects = l
+		// "Alert a/x", "Alert b/x": "Alert x in 2 namespaces".
+		kind, rest, _ := strings.Cut(l[0], " ")
+		_, name, _ := strings.Cut(rest, "/")
+		same := true
+		for _, o := range l[1:] {
+			k, r, _ := strings.Cut(o, " ")
+			_, n, _ := strings.Cut(r, "/")
+			same = same && k == kind && n == name
+		}
+		if same {
+			out[i].Object = fmt.Sprintf("%s %s in %d namespaces", kind, name, len(l))
+		} else {
 			out[i].Object = l[0] + fmt.Sprintf(" and %d more (%s)", len(l)-1, strings.Join(l[1:], ", "))
 		}
 	}
@@ -769,6 +814,50 @@ func (ps *pass) receivers() []Note {
 			ns, name, _ := ps.destOf(o)
 			out = append(out, Note{Pos: o.Pos(), Object: o.ID(), Message: fmt.Sprintf(
 				"its webhook path is derived from its name, namespace and token, so it changes: once step 2 is applied, give the sender the new status.webhookPath (kubectl -n %s get receiver %s -o jsonpath='{.status.webhookPath}')", ns, name)})
+		}
+	}
+	return out
+}
+
+// sourceMappings makes the source mappings (sources: in .fluxlint.yaml)
+// of the sources that move name them where they are after the move; a
+// mapping given with --source is left to the person who types it.
+func (ps *pass) sourceMappings() {
+	var cfg *load.Doc
+	if f := ps.p.res.Repo.File(".fluxlint.yaml"); f != nil && len(f.Docs()) > 0 {
+		cfg = f.Docs()[0]
+	}
+	for _, k := range sortedKeys(ps.moving) {
+		o := ps.p.byKey[k][0]
+		if !flux.IsSource(o.APIVersion, o.Kind) {
+			continue
+		}
+		ns, name, _ := ps.destOf(o)
+		from, to := k, refKey(o.Kind, ns, name)
+		if _, ok := ps.p.opts.Render.ConfinedSources[from]; ok && cfg != nil && cfg.StringAt("sources", from) != "" {
+			ps.edit(cfg, rewrite.Edit{Path: []string{"sources", to}, Value: cfg.StringAt("sources", from), After: []string{from}, Why: "source mapping"}, k)
+			ps.edit(cfg, rewrite.Edit{Path: []string{"sources", from}, Op: rewrite.Delete, Why: "source mapping"}, k)
+			continue
+		}
+		if dir, ok := ps.p.opts.Render.Sources[from]; ok {
+			ps.note(o.Pos(), o.ID(), "it is mapped with --source %s=%s: once the move is written, map it as --source %s=%s", from, dir, to, dir)
+		}
+	}
+}
+
+// followMappings adds, to source mappings, the keys of the sources that
+// move, so that the migrated tree renders them from the same directories.
+func (ps *pass) followMappings(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := map[string]string{}
+	for k, dir := range m {
+		out[k] = dir
+		if l := ps.p.byKey[k]; len(l) > 0 {
+			if ns, name, moves := ps.destOf(l[0]); moves {
+				out[refKey(l[0].Kind, ns, name)] = dir
+			}
 		}
 	}
 	return out

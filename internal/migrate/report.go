@@ -167,10 +167,11 @@ type jsonFinding struct {
 }
 
 type jsonNote struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Object  string `json:"object,omitempty"`
-	Message string `json:"message"`
+	File    string   `json:"file"`
+	Line    int      `json:"line"`
+	Object  string   `json:"object,omitempty"`
+	Objects []string `json:"objects,omitempty"`
+	Message string   `json:"message"`
 }
 
 // JSON writes the plan as JSON (docs/json-format.md).
@@ -195,7 +196,7 @@ func (p *Plan) JSON(w io.Writer) error {
 		out.Changes = append(out.Changes, c.Path)
 	}
 	for _, n := range p.Manual {
-		out.Manual = append(out.Manual, jsonNote{File: n.Pos.File, Line: n.Pos.Line, Object: n.Object, Message: n.Message})
+		out.Manual = append(out.Manual, jsonNote{File: n.Pos.File, Line: n.Pos.Line, Object: n.Object, Objects: n.Objects, Message: n.Message})
 	}
 	for _, pr := range p.Unseen {
 		out.Unseen = append(out.Unseen, jsonNote{File: pr.Pos.File, Line: pr.Pos.Line, Message: pr.Message})

@@ -14,6 +14,7 @@ import (
 	"github.com/fluxlint/fluxlint/analyzers"
 	"github.com/fluxlint/fluxlint/internal/analysis"
 	"github.com/fluxlint/fluxlint/internal/flux"
+	"github.com/fluxlint/fluxlint/internal/load"
 	"github.com/fluxlint/fluxlint/internal/profile"
 	"github.com/fluxlint/fluxlint/internal/render"
 )
@@ -49,16 +50,17 @@ func verify(p *planner, ps *pass, changes map[string]*Change, plan *Plan) (map[s
 	}
 	ro := opts
 	ro.Dir = tmp
-	ro.Sources = inCopy(opts.Sources, root, tmp)
-	ro.ConfinedSources = inCopy(opts.ConfinedSources, root, tmp)
+	ro.Sources = ps.followMappings(inCopy(opts.Sources, root, tmp))
+	ro.ConfinedSources = ps.followMappings(inCopy(opts.ConfinedSources, root, tmp))
 	after, err := render.Render(ro)
 	if err != nil {
 		return nil, err
 	}
-	v := &verifier{p: p, ps: ps, after: after, failed: map[string]Note{}, fileOwners: map[string][]string{}}
+	v := &verifier{p: p, ps: ps, after: after, failed: map[string]Note{}, fileOwners: map[string][]string{}, docOwners: map[string][]string{}}
 	for d, edits := range ps.edits {
 		for _, e := range edits {
 			v.fileOwners[d.File.Path] = append(v.fileOwners[d.File.Path], e.owners...)
+			v.docOwners[docKey(d)] = append(v.docOwners[docKey(d)], e.owners...)
 		}
 	}
 	v.objects()
@@ -109,8 +111,10 @@ type verifier struct {
 	p     *planner
 	ps    *pass
 	after *render.Result
-	// fileOwners are the moves whose edits touch each file.
+	// fileOwners and docOwners are the moves whose edits touch each file,
+	// and each document.
 	fileOwners  map[string][]string
+	docOwners   map[string][]string
 	failed      map[string]Note
 	unexplained []string
 	compared    int
@@ -125,8 +129,8 @@ func (v *verifier) fail(o *render.Object, format string, args ...any) {
 	if _, _, moves := v.ps.destOf(o); moves {
 		owners[key(o)] = true
 	}
-	for _, f := range v.deps(o) {
-		for _, k := range v.fileOwners[f] {
+	for _, d := range v.deps(o) {
+		for _, k := range v.docOwners[d] {
 			if l := v.p.byKey[k]; len(l) > 0 && v.ps.moves(l[0]) {
 				owners[k] = true
 			}
@@ -146,24 +150,23 @@ func (v *verifier) fail(o *render.Object, format string, args ...any) {
 	}
 }
 
-// deps lists the files an object is built from: its own, its generator's,
-// the kustomizations that include it, and its Flux Kustomization's.
+func docKey(d *load.Doc) string { return fmt.Sprintf("%s#%d", d.File.Path, d.Index) }
+
+// deps lists the documents an object is built from: its own, its
+// generator's, the kustomizations that include it, and its Flux
+// Kustomization's.
 func (v *verifier) deps(o *render.Object) []string {
 	var out []string
-	home := func(path string) {
-		out = append(out, path)
+	home := func(d *load.Doc) {
+		if hd := v.p.home(d); hd != nil {
+			out = append(out, docKey(hd))
+		}
 	}
-	if hd := v.p.home(o.Doc); hd != nil {
-		home(hd.File.Path)
-	}
-	if hd := v.p.home(o.GeneratorDoc); hd != nil {
-		home(hd.File.Path)
-	}
+	home(o.Doc)
+	home(o.GeneratorDoc)
 	if k := o.AppliedBy; k != nil {
 		if k.Object != nil {
-			if hd := v.p.home(k.Object.Doc); hd != nil {
-				home(hd.File.Path)
-			}
+			home(k.Object.Doc)
 		}
 		if k.Layout != nil {
 			var chain []*render.KustomizeDir
@@ -179,9 +182,7 @@ func (v *verifier) deps(o *render.Object) []string {
 				}
 			}
 			for _, kd := range chain {
-				if hd := v.p.home(kd.Doc); hd != nil {
-					home(hd.File.Path)
-				}
+				home(kd.Doc)
 			}
 		}
 	}
