@@ -2,7 +2,7 @@
 GO      ?= go
 BIN     ?= bin/fluxlint
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -s -w -X github.com/fluxlint/fluxlint/internal/cli.Version=$(VERSION)
+LDFLAGS := -s -w -X github.com/fluxlint/fluxlint/internal/version.Version=$(VERSION)
 CORPUS  ?= ../shared/corpus
 
 .PHONY: all build install test test-short bench demo fmt fmt-check vet fuzz clean
