@@ -3,6 +3,7 @@ package analysis
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fluxlint/fluxlint/internal/load"
 	"github.com/fluxlint/fluxlint/internal/profile"
@@ -108,7 +109,8 @@ func same(a, b Diagnostic) bool {
 }
 
 // lineEnd is where the region of a finding at pos ends: the end of the
-// line's content, without a trailing comment.
+// line's content, without a trailing comment. Columns count characters
+// (Unicode code points), as the YAML parser's start columns do.
 func lineEnd(repo *load.Repo, pos load.Pos) load.Pos {
 	if pos.Line == 0 || repo == nil {
 		return load.Pos{}
@@ -121,7 +123,7 @@ func lineEnd(repo *load.Repo, pos load.Pos) load.Pos {
 	if i := strings.Index(text, " #"); i >= 0 {
 		text = text[:i]
 	}
-	end := len(strings.TrimRight(text, " \t")) + 1
+	end := utf8.RuneCountInString(strings.TrimRight(text, " \t")) + 1
 	if end < pos.Col {
 		end = pos.Col
 	}

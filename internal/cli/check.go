@@ -11,6 +11,7 @@ import (
 	"github.com/fluxlint/fluxlint/internal/config"
 	"github.com/fluxlint/fluxlint/internal/format"
 	"github.com/fluxlint/fluxlint/internal/lint"
+	"github.com/fluxlint/fluxlint/internal/version"
 )
 
 func runCheck(e *env, args []string) int {
@@ -22,13 +23,19 @@ func runCheck(e *env, args []string) int {
 	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning, info or none")
 	newFrom := fs.String("new-from-rev", "", "report only findings on objects whose source changed since this git revision")
 	staged := fs.Bool("staged", false, "report only findings in the files staged for commit (what the pre-commit hook runs)")
+	colorMode := fs.String("color", "auto", "colour the text output: auto (on a terminal, unless NO_COLOR is set), always or never")
 	rest, code, ok := parse(e, fs, args)
 	if !ok {
 		return code
 	}
-	fail, err := analysis.ParseSeverity(*failOn)
+	fail, err := failLevel(*failOn)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "fluxlint check: --fail-on: %v\n", err)
+		fmt.Fprintf(e.stderr, "fluxlint check: %v\n", err)
+		return ExitError
+	}
+	color, err := e.useColor(*colorMode)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "fluxlint check: %v\n", err)
 		return ExitError
 	}
 	switch *outFormat {
@@ -76,16 +83,19 @@ func runCheck(e *env, args []string) int {
 		}
 		return ExitError
 	}
+	if rf.refuseEmpty(e, "check", rep.Result) {
+		return ExitError
+	}
 	var buf bytes.Buffer
 	switch *outFormat {
 	case "json":
-		err = format.JSON(&buf, rep.Diagnostics, Version)
+		err = format.JSON(&buf, rep.Diagnostics, version.Short())
 	case "sarif":
-		err = format.SARIF(&buf, rep.Diagnostics, analyzers.All, Version)
+		err = format.SARIF(&buf, rep.Diagnostics, analyzers.All, version.Short())
 	case "github":
 		err = format.GitHub(&buf, rep.Diagnostics)
 	default:
-		err = format.Text(&buf, rep.Diagnostics)
+		err = format.Text(&buf, rep.Diagnostics, format.TextOptions{Color: color && *output == ""})
 	}
 	if err == nil {
 		if *output != "" {
@@ -103,4 +113,19 @@ func runCheck(e *env, args []string) int {
 		return ExitFindings
 	}
 	return ExitOK
+}
+
+// failLevel reads --fail-on.
+func failLevel(s string) (analysis.Severity, error) {
+	switch s {
+	case "error":
+		return analysis.Error, nil
+	case "warning":
+		return analysis.Warning, nil
+	case "info":
+		return analysis.Info, nil
+	case "none":
+		return analysis.Off, nil
+	}
+	return analysis.Off, fmt.Errorf("--fail-on must be error, warning, info or none, not %q", s)
 }

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/fluxlint/fluxlint/internal/tools/sarifschema"
 )
@@ -49,7 +50,7 @@ func TestCheckExitCodes(t *testing.T) {
 	}
 }
 
-var findingLine = regexp.MustCompile(`^[^\s:]+:\d+:\d+: (error|warning|info): .+ \[[a-z-]+\]$`)
+var findingLine = regexp.MustCompile(`^[^\s:]+:\d+:\d+: (error|warning|info) \[[a-z-]+\]$`)
 
 func TestCheckTextOutput(t *testing.T) {
 	code, out, errOut := run("check", filepath.Join(analyzerData, "cross-namespace-ref", "seed-001"))
@@ -63,7 +64,7 @@ func TestCheckTextOutput(t *testing.T) {
 			continue
 		}
 		if !findingLine.MatchString(l) {
-			t.Errorf("line %d is not file:line:col: severity: message [rule]: %q", i+1, l)
+			t.Errorf("line %d is not file:line:col: severity [rule]: %q", i+1, l)
 		}
 		findings = append(findings, l)
 	}
@@ -73,11 +74,16 @@ func TestCheckTextOutput(t *testing.T) {
 	if n != 1 {
 		t.Errorf("seed 001 example: %d cross-namespace findings, want 1\n%s", n, out)
 	}
-	want := "infrastructure/nginx/release.yaml:15:20: error: HelmRelease nginx/nginx refers to HelmRepository flux-system/bitnami"
+	want := "infrastructure/nginx/release.yaml:15:20: error [cross-namespace-ref]\n    HelmRelease nginx/nginx refers to HelmRepository flux-system/bitnami"
 	if !strings.Contains(out, want) {
 		t.Errorf("missing %q in\n%s", want, out)
 	}
-	if !strings.Contains(out, "    HelmRelease nginx/nginx via flux-system/flux-system > flux-system/infrastructure\n") {
+	for _, l := range lines {
+		if utf8.RuneCountInString(l) > 100 && strings.Contains(l, " ") && strings.HasPrefix(l, " ") {
+			t.Errorf("a line of %d columns: %q", utf8.RuneCountInString(l), l)
+		}
+	}
+	if !strings.Contains(out, "    at HelmRelease nginx/nginx via flux-system/flux-system > flux-system/infrastructure\n") {
 		t.Errorf("the object and its chain should follow the finding:\n%s", out)
 	}
 	// The summary on stderr counts exactly the finding lines printed.
@@ -244,12 +250,12 @@ func TestConfigRulesAndExclusions(t *testing.T) {
 	repo := filepath.Join(t.TempDir(), "repo")
 	copyTree(t, filepath.Join(analyzerData, "prune", "basic"), repo)
 	_, out, _ := run("check", "--fail-on=none", repo)
-	if !strings.Contains(out, "warning: Kustomization flux-system/no-prune has prune: false") || !strings.Contains(out, "[prune]") {
+	if !strings.Contains(out, "warning [prune]\n    Kustomization flux-system/no-prune has prune: false") {
 		t.Fatalf("before configuring:\n%s", out)
 	}
 	cfg := "rules:\n  prune: info\n  health-checks: off\nexclude:\n  - clusters/other/**\n"
 	os.WriteFile(filepath.Join(repo, ".fluxlint.yaml"), []byte(cfg), 0o644)
-	if code, out, _ := run("check", repo); code != ExitOK || !strings.Contains(out, "info: Kustomization flux-system/no-prune has prune: false") || !strings.Contains(out, "info: Kustomization flux-system/missing-prune") {
+	if code, out, _ := run("check", repo); code != ExitOK || !strings.Contains(out, "info [prune]\n    Kustomization flux-system/no-prune has prune: false") || !strings.Contains(out, "info [prune]\n    Kustomization flux-system/missing-prune") {
 		t.Errorf("prune at info severity: exit %d\n%s", code, out)
 	}
 	os.WriteFile(filepath.Join(repo, ".fluxlint.yaml"), []byte("exclude:\n  - clusters/test/apps.yaml\n"), 0o644)

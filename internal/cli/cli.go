@@ -1,14 +1,17 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/fluxlint/fluxlint/internal/redact"
+	"github.com/fluxlint/fluxlint/internal/version"
 )
 
 // Exit codes.
@@ -17,9 +20,6 @@ const (
 	ExitFindings = 1 // findings, or a migration is needed (--check)
 	ExitError    = 2 // fluxlint could not do its job
 )
-
-// Version is set at build time with -ldflags "-X .../internal/cli.Version=...".
-var Version = "dev"
 
 // env is what a command runs with.
 type env struct {
@@ -30,6 +30,11 @@ type env struct {
 	// workDir is the directory relative paths are taken from ("" = the
 	// process's working directory).
 	workDir string
+	// capture, when set, collects a command's flags instead of running it
+	// (for shell completion).
+	capture *pflag.FlagSet
+	// terminal is set when standard output is a terminal.
+	terminal bool
 }
 
 // newEnv makes the environment of a command that writes to stdout and
@@ -60,10 +65,11 @@ func commands() []command {
 	return []command{
 		{"check", "render the repository and report findings (the default)", runCheck},
 		{"render", "print every object Flux would apply, grouped by Kustomization", runRender},
-		{"migrate", "move HelmReleases and their sources into the configuration namespace", runMigrate},
+		{"migrate", "move every Flux object into the configuration namespace, in two steps", runMigrate},
 		{"rules", "list the rules, or print one rule's documentation", runRules},
-		{"config", "print the effective configuration", runConfig},
+		{"config", "print the effective configuration and the installation it shows", runConfig},
 		{"version", "print the version", runVersion},
+		{"completion", "print a shell completion script: bash, zsh or fish", nil},
 		{"help", "print this help", nil},
 	}
 }
@@ -71,22 +77,61 @@ func commands() []command {
 // Main runs fluxlint with args (without the program name) and returns the
 // exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
-	return mainIn(newEnv(stdout, stderr), args)
+	e := newEnv(stdout, stderr)
+	if f, ok := stdout.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			e.terminal = true
+		}
+	}
+	return mainIn(e, args)
+}
+
+// useColor decides --color: always, never, or auto, which colours a
+// terminal unless NO_COLOR is set (https://no-color.org) or TERM is dumb.
+func (e *env) useColor(mode string) (bool, error) {
+	switch mode {
+	case "always":
+		return true, nil
+	case "never":
+		return false, nil
+	case "auto", "":
+		return e.terminal && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb", nil
+	}
+	return false, fmt.Errorf("--color must be auto, always or never, not %q", mode)
 }
 
 func mainIn(e *env, args []string) int {
 	name := "check"
 	switch {
+	case len(args) > 0 && (args[0] == "completion" || strings.HasPrefix(args[0], "__complete")):
+		return complete(e, args)
 	case len(args) > 0 && isCommand(args[0]):
 		name, args = args[0], args[1:]
 	case len(args) > 0 && (args[0] == "-h" || args[0] == "--help"):
 		name = "help"
+	case len(args) > 0 && (args[0] == "--version" || args[0] == "-v"):
+		name, args = "version", args[1:]
+	case len(args) > 0 && !strings.HasPrefix(args[0], "-"):
+		// A word that is neither a command nor a path is a mistyped command.
+		if _, err := os.Stat(e.abs(args[0])); err != nil {
+			if s := suggest(args[0]); s != "" {
+				fmt.Fprintf(e.stderr, "fluxlint: unknown command %q (did you mean %s?)\n", args[0], s)
+				return ExitError
+			}
+		}
 	}
 	for _, c := range commands() {
 		if c.name != name {
 			continue
 		}
 		if c.run == nil {
+			if len(args) > 0 && isCommand(args[0]) && args[0] != "help" && args[0] != "completion" {
+				for _, sub := range commands() {
+					if sub.name == args[0] && sub.run != nil {
+						return sub.run(e, []string{"--help"})
+					}
+				}
+			}
 			usage(e.stdout)
 			return ExitOK
 		}
@@ -106,6 +151,42 @@ func isCommand(s string) bool {
 	return false
 }
 
+// suggest is the command a mistyped word most likely meant, or "".
+func suggest(word string) string {
+	best, bestD := "", 3
+	for _, c := range commands() {
+		d := distance(strings.ToLower(word), c.name)
+		if d < bestD || (strings.HasPrefix(c.name, strings.ToLower(word)) && len(word) >= 2 && bestD > 0) {
+			best, bestD = c.name, d
+			if strings.HasPrefix(c.name, strings.ToLower(word)) {
+				bestD = 0
+			}
+		}
+	}
+	return best
+}
+
+// distance is the Levenshtein distance between two words.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "fluxlint renders a Flux GitOps repository as Flux would, checks it, and migrates it to multi-tenancy.")
 	fmt.Fprintln(w)
@@ -113,38 +194,61 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run 'fluxlint COMMAND --help' for the flags of a command.")
 	fmt.Fprintln(w, "Exit codes: 0 nothing to report, 1 findings, 2 fluxlint could not do its job.")
 }
 
-// newFlagSet makes a flag set that reports its own errors to stderr.
+// newFlagSet makes a command's flag set. Its usage goes to stdout when
+// asked for with --help, and errors to stderr.
 func newFlagSet(e *env, name, args string) *pflag.FlagSet {
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs.SetOutput(io.Discard)
 	fs.SortFlags = false
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: fluxlint %s [flags] %s\n\nFlags:\n", name, args)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() {}
+	usageLine[fs] = fmt.Sprintf("Usage: fluxlint %s [flags] %s", name, args)
 	return fs
 }
 
+// usageLine is each flag set's usage line.
+var usageLine = map[*pflag.FlagSet]string{}
+
 // parse parses args; ok is false when the command must stop, with code.
 func parse(e *env, fs *pflag.FlagSet, args []string) (rest []string, code int, ok bool) {
+	if e.capture != nil {
+		e.capture.AddFlagSet(fs)
+		return nil, ExitOK, false
+	}
 	if err := fs.Parse(groupEntryArgs(args)); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
+			fmt.Fprintf(e.stdout, "%s\n\nFlags:\n%s", usageLine[fs], fs.FlagUsagesWrapped(100))
 			return nil, ExitOK, false
 		}
-		fmt.Fprintf(e.stderr, "fluxlint %s: %v\n", fs.Name(), err)
+		fmt.Fprintf(e.stderr, "fluxlint %s: %v\nRun 'fluxlint %s --help' for its flags.\n", fs.Name(), err, fs.Name())
 		return nil, ExitError, false
 	}
 	return fs.Args(), 0, true
 }
 
 func runVersion(e *env, args []string) int {
-	fmt.Fprintf(e.stdout, "fluxlint %s\n", Version)
+	fs := newFlagSet(e, "version", "")
+	asJSON := fs.Bool("json", false, "print the version as JSON")
+	rest, code, ok := parse(e, fs, args)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 {
+		fmt.Fprintln(e.stderr, "fluxlint version: takes no arguments")
+		return ExitError
+	}
+	info := version.Get()
+	if *asJSON {
+		b, _ := json.MarshalIndent(info, "", "  ")
+		fmt.Fprintln(e.stdout, string(b))
+		return ExitOK
+	}
+	fmt.Fprintln(e.stdout, info)
 	return ExitOK
 }

@@ -15,7 +15,7 @@ func runMigrate(e *env, args []string) int {
 	step := fs.String("step", "move", "which commit to produce: suspend (step 1) or move (step 2)")
 	write := fs.BoolP("write", "w", false, "write the changes to the files")
 	list := fs.BoolP("list", "l", false, "list the files that would change")
-	fs.BoolP("diff", "d", true, "print a unified diff of the changes (the default)")
+	diff := fs.BoolP("diff", "d", false, "print a unified diff of the changes (what it does without -w, -l, --check or --plan)")
 	checkOnly := fs.Bool("check", false, "exit 1 when a migration is still needed (for CI)")
 	planOnly := fs.Bool("plan", false, "print the lockdown readiness plan: what lockdown refuses today, what the two steps change, what needs a person, and the cleanup after step 2")
 	format := fs.String("format", "text", "output format of the plan: text or json")
@@ -26,6 +26,16 @@ func runMigrate(e *env, args []string) int {
 	}
 	if *step != string(migrate.StepMove) && *step != string(migrate.StepSuspend) {
 		fmt.Fprintf(e.stderr, "fluxlint migrate: --step must be suspend or move, not %q\n", *step)
+		return ExitError
+	}
+	modes := 0
+	for _, on := range []bool{*write, *list, *diff, *checkOnly, *planOnly} {
+		if on {
+			modes++
+		}
+	}
+	if modes > 1 {
+		fmt.Fprintln(e.stderr, "fluxlint migrate: -w, -l, -d, --check and --plan go one at a time")
 		return ExitError
 	}
 	if *format != "text" && *format != "json" {

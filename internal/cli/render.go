@@ -35,6 +35,9 @@ func runRender(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "fluxlint render: %v\n", err)
 		return ExitError
 	}
+	if rf.refuseEmpty(e, "render", res) {
+		return ExitError
+	}
 	groups, found := res.Groups(*only)
 	if !found {
 		fmt.Fprintf(e.stderr, "fluxlint render: no Flux Kustomization %s was rendered\n", *only)

@@ -27,6 +27,7 @@ type renderFlags struct {
 	lockdown            bool
 	fluxVersion         string
 	aksExtensionVersion string
+	allowEmpty          bool
 }
 
 func (f *renderFlags) add(fs *pflag.FlagSet) {
@@ -42,6 +43,17 @@ func (f *renderFlags) add(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.lockdown, "lockdown", false, "judge the repository with multi-tenancy lockdown (--no-cross-namespace-refs) on or off, whatever it shows")
 	fs.StringVar(&f.aksExtensionVersion, "aks-extension-version", "", "the microsoft.flux extension version an AKS cluster runs (its Flux version follows)")
 	fs.BoolVar(&f.strictSubstitute, "strict-substitute", true, "treat postBuild variables without a value as errors (default: as the installation's Flux does)")
+	fs.BoolVar(&f.allowEmpty, "allow-empty", false, "accept a directory with no Flux Kustomization (otherwise exit 2: nothing was checked)")
+}
+
+// refuseEmpty says, for a render that found no Flux Kustomization at all,
+// that nothing was checked, unless --allow-empty accepts it.
+func (f *renderFlags) refuseEmpty(e *env, cmd string, res *render.Result) bool {
+	if res == nil || len(res.Roots) > 0 || f.allowEmpty {
+		return false
+	}
+	fmt.Fprintf(e.stderr, "fluxlint %s: no Flux Kustomization found in %s, so nothing was checked: point it at a Flux repository, give the entry points (--kustomization, .fluxlint.yaml), or pass --allow-empty\n", cmd, res.Repo.Root)
+	return true
 }
 
 // overrides are the installation settings the flags give.

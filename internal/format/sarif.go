@@ -23,6 +23,10 @@ type (
 	sarifRun struct {
 		Tool    sarifTool     `json:"tool"`
 		Results []sarifResult `json:"results"`
+		// ColumnKind says what a column counts: fluxlint's columns count
+		// characters (Unicode code points), not SARIF's default UTF-16
+		// code units.
+		ColumnKind string `json:"columnKind"`
 	}
 	sarifTool struct {
 		Driver sarifDriver `json:"driver"`
@@ -190,7 +194,7 @@ func SARIF(w io.Writer, ds []analysis.Diagnostic, rules []*analysis.Analyzer, to
 	log := sarifLog{
 		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
 		Version: "2.1.0",
-		Runs:    []sarifRun{{Tool: sarifTool{Driver: driver}, Results: results}},
+		Runs:    []sarifRun{{Tool: sarifTool{Driver: driver}, Results: results, ColumnKind: "unicodeCodePoints"}},
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -4,23 +4,93 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fluxlint/fluxlint/internal/analysis"
 )
 
-// Text writes one finding per line as "file:line:col: severity: message
-// [rule]", followed by an indented line naming the object and the chain of
-// Flux Kustomizations that applies it.
-func Text(w io.Writer, ds []analysis.Diagnostic) error {
+// Width is the width text output is laid out for.
+const Width = 100
+
+// TextOptions say how to lay out text output.
+type TextOptions struct {
+	// Color marks severities and rule ids with ANSI colours.
+	Color bool
+}
+
+// Text writes each finding as a header line "file:line:col: severity
+// [rule]", the message wrapped at Width columns and indented, and a line
+// naming the object and the chain of Flux Kustomizations that applies it.
+// A word longer than a line (a path) is not split.
+func Text(w io.Writer, ds []analysis.Diagnostic, opts TextOptions) error {
 	for _, d := range ds {
-		if _, err := fmt.Fprintf(w, "%s: %s: %s [%s]\n", d.Pos, d.Severity, d.Message, d.Rule); err != nil {
-			return err
+		sev, rule := d.Severity.String(), "["+d.Rule+"]"
+		if opts.Color {
+			sev = colorOf(d.Severity) + sev + reset
+			rule = dim + rule + reset
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s: %s %s\n", d.Pos, sev, rule)
+		for _, l := range wrap(d.Message, Width-4) {
+			b.WriteString("    " + l + "\n")
 		}
 		if ctx := context(d); ctx != "" {
-			fmt.Fprintf(w, "    %s\n", ctx)
+			if d.Object != nil {
+				ctx = "at " + ctx
+			}
+			for i, l := range wrap(ctx, Width-6) {
+				if i == 0 {
+					b.WriteString("    " + l + "\n")
+				} else {
+					b.WriteString("      " + l + "\n")
+				}
+			}
+		}
+		if _, err := io.WriteString(w, b.String()); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+const (
+	reset = "\x1b[0m"
+	dim   = "\x1b[2m"
+)
+
+func colorOf(s analysis.Severity) string {
+	switch s {
+	case analysis.Error:
+		return "\x1b[1;31m"
+	case analysis.Warning:
+		return "\x1b[1;33m"
+	}
+	return "\x1b[1;36m"
+}
+
+// wrap breaks text into lines of at most width characters at spaces.
+func wrap(text string, width int) []string {
+	var lines []string
+	var cur strings.Builder
+	n := 0
+	for _, word := range strings.Fields(text) {
+		wl := utf8.RuneCountInString(word)
+		if n > 0 && n+1+wl > width {
+			lines = append(lines, cur.String())
+			cur.Reset()
+			n = 0
+		}
+		if n > 0 {
+			cur.WriteByte(' ')
+			n++
+		}
+		cur.WriteString(word)
+		n += wl
+	}
+	if n > 0 {
+		lines = append(lines, cur.String())
+	}
+	return lines
 }
 
 // context names the object and its chain: "HelmRelease nginx/nginx via

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -121,7 +122,7 @@ func (d *Doc) FindText(text string) (Pos, bool) {
 		start = next
 		line++
 	}
-	return Pos{File: d.File.Name(), Line: line, Col: i - start + 1}, true
+	return Pos{File: d.File.Name(), Line: line, Col: utf8.RuneCount(data[start:i]) + 1}, true
 }
 
 // LookupNode walks path from n. Mapping keys are matched exactly; a path
