@@ -5,12 +5,14 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/fluxlint/fluxlint/internal/version.Version=$(VERSION)
 CORPUS  ?= ../shared/corpus
 
-.PHONY: all build install test test-short bench demo fmt fmt-check vet fuzz clean
+PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+
+.PHONY: all build install test test-short bench demo fmt fmt-check vet fuzz release image clean
 
 all: build
 
 build:
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/fluxlint
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/fluxlint
 
 install:
 	$(GO) install -trimpath -ldflags '$(LDFLAGS)' ./cmd/fluxlint
@@ -55,5 +57,20 @@ fmt-check:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 3m ./internal/load/
 
+# Static binaries (no cgo) for every platform, and their SHA-256 sums.
+release:
+	rm -rf dist && mkdir -p dist
+	@set -e; for p in $(PLATFORMS); do \
+	  os=$${p%/*}; arch=$${p#*/}; ext=; [ "$$os" = windows ] && ext=.exe; \
+	  echo "build $$os/$$arch"; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags '$(LDFLAGS)' \
+	    -o dist/fluxlint_$(VERSION)_$${os}_$${arch}$$ext ./cmd/fluxlint; \
+	done
+	cd dist && sha256sum fluxlint_* > checksums.txt && cat checksums.txt
+
+# A small image holding the static binary (see Dockerfile).
+image:
+	docker build --build-arg VERSION=$(VERSION) -t fluxlint:$(VERSION) .
+
 clean:
-	rm -rf bin
+	rm -rf bin dist

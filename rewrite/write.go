@@ -240,13 +240,6 @@ func CleanTemporaries(root string) {
 	})
 }
 
-func links(info fs.FileInfo) uint64 {
-	if st, ok := info.Sys().(*syscall.Stat_t); ok {
-		return uint64(st.Nlink)
-	}
-	return 1
-}
-
 func syncDir(dir string) {
 	d, err := os.Open(dir)
 	if err != nil {

@@ -18,11 +18,12 @@ func runCheck(e *env, args []string) int {
 	fs := newFlagSet(e, "check", "[PATH]")
 	var rf renderFlags
 	rf.add(fs)
-	outFormat := fs.String("format", "text", "output format: text, json, sarif or github")
+	outFormat := fs.String("format", "text", "output format: text, json, sarif, github or markdown")
 	output := fs.String("output", "", "write the findings to this file instead of standard output")
 	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning, info or none")
 	newFrom := fs.String("new-from-rev", "", "report only findings on objects whose source changed since this git revision")
 	staged := fs.Bool("staged", false, "report only findings in the files staged for commit (what the pre-commit hook runs)")
+	pathPrefix := fs.String("path-prefix", "", "put this path in front of every file name reported (when PATH is a subfolder of the repository the report is read from)")
 	colorMode := fs.String("color", "auto", "colour the text output: auto (on a terminal, unless NO_COLOR is set), always or never")
 	rest, code, ok := parse(e, fs, args)
 	if !ok {
@@ -39,9 +40,9 @@ func runCheck(e *env, args []string) int {
 		return ExitError
 	}
 	switch *outFormat {
-	case "text", "json", "sarif", "github":
+	case "text", "json", "sarif", "github", "markdown":
 	default:
-		fmt.Fprintf(e.stderr, "fluxlint check: unknown --format %q (text, json, sarif or github)\n", *outFormat)
+		fmt.Fprintf(e.stderr, "fluxlint check: unknown --format %q (text, json, sarif, github or markdown)\n", *outFormat)
 		return ExitError
 	}
 	dir, code, ok := pathArg(e, "check", rest)
@@ -87,15 +88,18 @@ func runCheck(e *env, args []string) int {
 		return ExitError
 	}
 	var buf bytes.Buffer
+	ds := format.WithPathPrefix(rep.Diagnostics, *pathPrefix)
 	switch *outFormat {
 	case "json":
-		err = format.JSON(&buf, rep.Diagnostics, version.Short())
+		err = format.JSON(&buf, ds, version.Short())
 	case "sarif":
-		err = format.SARIF(&buf, rep.Diagnostics, analyzers.All, version.Short())
+		err = format.SARIF(&buf, ds, analyzers.All, version.Short())
 	case "github":
-		err = format.GitHub(&buf, rep.Diagnostics)
+		err = format.GitHub(&buf, ds)
+	case "markdown":
+		err = format.Markdown(&buf, ds)
 	default:
-		err = format.Text(&buf, rep.Diagnostics, format.TextOptions{Color: color && *output == ""})
+		err = format.Text(&buf, ds, format.TextOptions{Color: color && *output == ""})
 	}
 	if err == nil {
 		if *output != "" {

@@ -36,7 +36,7 @@ func flagsOf(c command) *pflag.FlagSet {
 
 // choices are the values some flags take, for completion.
 var choices = map[string][]string{
-	"format":  {"text", "json", "sarif", "github", "yaml"},
+	"format":  {"text", "json", "sarif", "github", "markdown", "yaml"},
 	"fail-on": {"error", "warning", "info", "none"},
 	"step":    {"suspend", "move"},
 	"color":   {"auto", "always", "never"},
