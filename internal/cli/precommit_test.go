@@ -44,7 +44,7 @@ func TestPreCommitHook(t *testing.T) {
 		if err == nil {
 			t.Fatalf("the commit of a plaintext Secret went through:\n%s", out)
 		}
-		if !strings.Contains(out, "apps/a/secret.yaml:7:3: error: Secret default/db is stored in Git unencrypted") || strings.Contains(out, "hunter2") {
+		if !strings.Contains(out, "apps/a/secret.yaml:7:3: error [plaintext-secret]\n    Secret default/db is stored in Git unencrypted") || strings.Contains(out, "hunter2") {
 			t.Errorf("the hook's output should name the Secret and its key, never the value:\n%s", out)
 		}
 		must("git", "rm", "-q", "--cached", "apps/a/secret.yaml")

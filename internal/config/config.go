@@ -66,15 +66,39 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 
-// Find returns the configuration file at the root of dir, or "".
+// Find returns the configuration file that applies to dir, or "": the
+// one in dir, else in the nearest directory above it up to the root of
+// the Git repository dir is in (the directory holding .git). Outside a
+// Git repository only dir itself is looked at.
 func Find(dir string) string {
-	for _, n := range FileNames {
-		p := filepath.Join(dir, n)
-		if info, err := os.Lstat(p); err == nil && info.Mode().IsRegular() {
-			return p
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	top := gitRoot(dir)
+	for d := dir; ; d = filepath.Dir(d) {
+		for _, n := range FileNames {
+			p := filepath.Join(d, n)
+			if info, err := os.Lstat(p); err == nil && info.Mode().IsRegular() {
+				return p
+			}
+		}
+		if top == "" || d == top || filepath.Dir(d) == d {
+			return ""
 		}
 	}
-	return ""
+}
+
+// gitRoot is the nearest directory at or above dir that holds .git, or "".
+func gitRoot(dir string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
 }
 
 var knownKeys = []string{"configNamespace", "configName", "kustomizations", "sources", "rules", "exclude", "strictSubstitute", "limits",
@@ -318,7 +342,13 @@ func ForRepository(dir string) (*Config, error) {
 	if file == "" {
 		return &Config{}, nil
 	}
-	return Load(file, filepath.Base(file))
+	display := filepath.Base(file)
+	if abs, err := filepath.Abs(dir); err == nil {
+		if rel, err := filepath.Rel(abs, file); err == nil {
+			display = filepath.ToSlash(rel)
+		}
+	}
+	return Load(file, display)
 }
 
 // Merge fills the render options the command line left empty from the

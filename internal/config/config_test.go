@@ -2,6 +2,8 @@ package config
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -83,4 +85,43 @@ func FuzzParse(f *testing.F) {
 		c.Excluded(strings.Repeat("a/b/", 20) + "x.yaml")
 		c.RuleNames()
 	})
+}
+
+// The configuration is found in PATH, else above it up to the root of the
+// Git repository, and never above that.
+func TestFindWalksUpToTheGitRoot(t *testing.T) {
+	root := t.TempDir()
+	repo := filepath.Join(root, "repo")
+	sub := filepath.Join(repo, "clusters", "prod")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(repo, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(root, ".fluxlint.yaml")
+	os.WriteFile(outside, []byte("configNamespace: outside\n"), 0o644)
+	if got := Find(sub); got != "" {
+		t.Errorf("found %s above the Git root", got)
+	}
+	top := filepath.Join(repo, ".fluxlint.yaml")
+	os.WriteFile(top, []byte("configNamespace: top\n"), 0o644)
+	if got := Find(sub); got != top {
+		t.Errorf("Find(%s) = %q, want %q", sub, got, top)
+	}
+	c, err := ForRepository(sub)
+	if err != nil || c.ConfigNamespace != "top" {
+		t.Errorf("ForRepository: %+v, %v", c, err)
+	}
+	near := filepath.Join(sub, ".fluxlint.yaml")
+	os.WriteFile(near, []byte("configNamespace: near\n"), 0o644)
+	if got := Find(sub); got != near {
+		t.Errorf("the nearest file should win, got %q", got)
+	}
+	// Outside any Git repository, only the directory itself.
+	plain := filepath.Join(root, "plain", "x")
+	os.MkdirAll(plain, 0o755)
+	if got := Find(plain); got != "" {
+		t.Errorf("outside Git, found %q", got)
+	}
 }
