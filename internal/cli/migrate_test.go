@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,4 +55,76 @@ func TestMigrateCommand(t *testing.T) {
 	if code, _, errOut := run("migrate", "--config-namespace=", t.TempDir()); code != ExitError || !strings.Contains(errOut, "configuration namespace is required") {
 		t.Errorf("no configuration namespace: exit %d %q", code, errOut)
 	}
+}
+
+// A repository part of which does not render: every mode says what was not
+// seen and exits 2, and nothing is written.
+func TestMigrateUnseen(t *testing.T) {
+	repo := filepath.Join(t.TempDir(), "repo")
+	copyTree(t, "../../testdata/migrate/defect-4-unseen/before", repo)
+	for _, args := range [][]string{{"--check"}, {"--plan"}, {"-l"}, {"--step", "suspend", "-w"}, {"-w", "--force"}} {
+		code, out, errOut := run(append(append([]string{"migrate"}, args...), repo)...)
+		if code != ExitError || !strings.Contains(out+errOut, "did not render") {
+			t.Errorf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+	}
+	if code, out, _ := run("migrate", "--plan", "--format", "json", repo); code != ExitError || !strings.Contains(out, `"unseen": [`) {
+		t.Errorf("--plan --format json: exit %d\n%s", code, out)
+	}
+	if changed := diffTrees(t, "../../testdata/migrate/defect-4-unseen/before", repo); changed != "" {
+		t.Errorf("a file was written: %s", changed)
+	}
+}
+
+// The readiness plan, as text and as JSON, on the seed's repository.
+func TestMigratePlan(t *testing.T) {
+	repo := "../../testdata/migrate/seed-001/before"
+	code, out, _ := run("migrate", "--plan", repo)
+	for _, want := range []string{
+		"Today: lockdown would refuse 2 object(s):",
+		"[ ] 1. Step 1: fluxlint migrate " + repo + " --step suspend -w",
+		"moves 1 HelmRelease, 1 HelmRepository into cluster-config",
+		"kubectl -n flux-system delete helmchart.source.toolkit.fluxcd.io nginx-nginx",
+		"After both steps: lockdown refuses nothing; the repository is lockdown-ready.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the plan lacks %q:\n%s", want, out)
+		}
+	}
+	if code != ExitFindings {
+		t.Errorf("--plan on a repository to migrate: exit %d", code)
+	}
+	_, js, _ := run("migrate", "--plan", "--format", "json", repo)
+	var p struct {
+		LockdownReady  bool
+		LockdownBefore []struct{ Rule, Kind string }
+		Marks          []struct{ Kind, Field, Value string }
+		Moves          []struct{ Kind, From, To string }
+		Cleanup        []string
+		LockdownAfter  []any
+	}
+	if err := json.Unmarshal([]byte(js), &p); err != nil {
+		t.Fatalf("%v\n%s", err, js)
+	}
+	if p.LockdownReady || len(p.LockdownBefore) == 0 || len(p.Marks) != 1 || p.Marks[0].Field != "spec.suspend" || len(p.Moves) != 2 || len(p.Cleanup) != 1 || len(p.LockdownAfter) != 0 {
+		t.Errorf("JSON plan: %+v", p)
+	}
+}
+
+func diffTrees(t *testing.T, a, b string) string {
+	t.Helper()
+	var changed []string
+	filepath.WalkDir(a, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(a, p)
+		x, _ := os.ReadFile(p)
+		y, _ := os.ReadFile(filepath.Join(b, rel))
+		if string(x) != string(y) {
+			changed = append(changed, rel)
+		}
+		return nil
+	})
+	return strings.Join(changed, ", ")
 }
