@@ -43,6 +43,7 @@ demo: build
 # 1,000 Kustomizations; compares with the flux CLI when it is on PATH.
 bench:
 	FLUXLINT_CORPUS=$(abspath $(CORPUS)) $(GO) test -run '^$$' -bench . -benchmem -benchtime 10x ./internal/render/
+	FLUXLINT_CORPUS=$(abspath $(CORPUS)) $(GO) test -run '^$$' -bench 'Onedr0p' -benchtime 5x -count 5 ./internal/cli/
 	FLUXLINT_CORPUS=$(abspath $(CORPUS)) $(GO) run ./internal/tools/bench
 
 fmt:

@@ -34,6 +34,7 @@ var All = []*analysis.Analyzer{
 	LimitExceeded,
 	Unreferenced,
 	FluxConfiguration,
-	// Findings about suppressions.
+	// Findings about suppressions and baselines.
 	Suppression,
+	StaleBaseline,
 }

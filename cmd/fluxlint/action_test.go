@@ -30,10 +30,7 @@ func TestActionSteps(t *testing.T) {
 	var action struct {
 		Inputs map[string]struct{ Default string }
 		Runs   struct {
-			Steps []struct {
-				ID, Name, Uses, Run, Shell, If string
-				Env                            map[string]string
-			}
+			Steps []actionStep
 		}
 	}
 	if err := yaml.Unmarshal(data, &action); err != nil {
@@ -48,27 +45,87 @@ func TestActionSteps(t *testing.T) {
 		}
 	}
 
+	// A fork's pull request: annotations, the job summary, no upload, no
+	// comment.
+	r := runAction(t, root, action.Inputs, action.Runs.Steps, "someone/fork")
+	if r.outputs["findings"] != "12" || r.code != 1 {
+		t.Errorf("findings=%q, the step exits %d; want 12 and 1\n%s", r.outputs["findings"], r.code, r.all)
+	}
+	if n := strings.Count(r.annotations, "::error file=clusters/prod/infra/apps.yaml,"); n != 12 {
+		t.Errorf("%d error annotations on clusters/prod/infra/apps.yaml, want 12:\n%s", n, r.annotations)
+	}
+	if !strings.Contains(r.annotations, "2 annotation(s) are not shown") {
+		t.Errorf("no word of the hidden annotations:\n%s", r.annotations)
+	}
+	if !strings.Contains(r.annotations, "SARIF not uploaded: this pull request comes from the fork someone/fork") || r.outputs["upload"] != "false" {
+		t.Errorf("the fork's upload is not skipped with its reason:\n%s", r.annotations)
+	}
+	if strings.Count(r.summary, "| error | `prune` | `clusters/prod/infra/apps.yaml:") != 12 {
+		t.Errorf("the job summary does not list the 12 findings:\n%s", r.summary)
+	}
+	if !strings.Contains(r.all, "diff comment not posted: this pull request comes from the fork someone/fork") || r.gh != "" {
+		t.Errorf("the fork's comment is not skipped with its reason (gh: %q):\n%s", r.gh, r.all)
+	}
+	if !strings.Contains(r.summary, "<!-- fluxlint -->") {
+		t.Errorf("the job summary lacks the diff:\n%s", r.summary)
+	}
+	// The repository's own pull request: the comment is updated in place.
+	r = runAction(t, root, action.Inputs, action.Runs.Steps, "owner/repo")
+	if r.outputs["upload"] != "true" || !strings.Contains(r.gh, "api -X PATCH repos/owner/repo/issues/comments/42 -F body=@") {
+		t.Errorf("upload=%q; gh calls:\n%s\n%s", r.outputs["upload"], r.gh, r.all)
+	}
+}
+
+type actionRun struct {
+	outputs                       map[string]string
+	annotations, all, summary, gh string
+	code                          int
+}
+
+// runAction runs the action's shell steps on a workspace whose
+// clusters/prod holds 12 Kustomizations without prune, in a pull request
+// from headRepo against main, with a gh that finds comment 42 and
+// records its calls.
+func runAction(t *testing.T, root string, inputDefaults map[string]struct{ Default string }, steps []actionStep, headRepo string) actionRun {
 	ws := t.TempDir()
 	sub := filepath.Join(ws, "clusters", "prod")
+	writeFile(t, filepath.Join(sub, ".fluxlint.yaml"), "configNamespace: cluster-config\nkustomizations:\n  - name=infra path=./infra prune=true\n")
+	writeFile(t, filepath.Join(sub, "apps", "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: cluster-config\n")
+	writeFile(t, filepath.Join(sub, "infra", "apps.yaml"), "")
+	git := func(args ...string) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = ws
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q", "-b", "main")
+	git("add", "-A")
+	git("commit", "-q", "-m", "base")
+	git("update-ref", "refs/remotes/origin/main", "HEAD")
 	var b strings.Builder
 	for i := 0; i < 12; i++ {
 		fmt.Fprintf(&b, "---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: app-%d\n  namespace: cluster-config\nspec:\n  interval: 10m\n  wait: true\n  path: ./apps\n  sourceRef:\n    kind: GitRepository\n    name: cluster-config\n", i)
 	}
 	writeFile(t, filepath.Join(sub, "infra", "apps.yaml"), b.String())
-	writeFile(t, filepath.Join(sub, "apps", "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: cluster-config\n")
-	writeFile(t, filepath.Join(sub, ".fluxlint.yaml"), "configNamespace: cluster-config\nkustomizations:\n  - name=infra path=./infra prune=true\n")
 
 	temp := t.TempDir()
+	bin := t.TempDir()
+	ghLog := filepath.Join(temp, "gh.log")
+	writeFile(t, filepath.Join(bin, "gh"), "#!/bin/sh\necho \"$*\" >> "+ghLog+"\ncase \"$*\" in *--jq*) echo 42;; esac\n")
+	os.Chmod(filepath.Join(bin, "gh"), 0o755)
 	files := map[string]string{}
 	for _, k := range []string{"GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_PATH"} {
 		files[k] = filepath.Join(temp, strings.ToLower(k))
 		writeFile(t, files[k], "")
 	}
 	inputs := map[string]string{}
-	for k, v := range action.Inputs {
+	for k, v := range inputDefaults {
 		inputs[k] = v.Default
 	}
 	inputs["path"] = "clusters/prod"
+	inputs["comment"] = "true"
 	outputs := map[string]string{}
 	expr := regexp.MustCompile(`\$\{\{\s*([^}]+?)\s*\}\}`)
 	eval := func(s string) string {
@@ -80,7 +137,13 @@ func TestActionSteps(t *testing.T) {
 			case e == "github.action_path":
 				return root
 			case e == "github.event.pull_request.head.repo.full_name":
-				return "someone/fork"
+				return headRepo
+			case e == "github.event.pull_request.number":
+				return "7"
+			case e == "github.base_ref":
+				return "main"
+			case e == "github.token":
+				return "token"
 			case strings.HasPrefix(e, "steps.check.outputs."):
 				return outputs[strings.TrimPrefix(e, "steps.check.outputs.")]
 			}
@@ -88,39 +151,38 @@ func TestActionSteps(t *testing.T) {
 			return ""
 		})
 	}
-	var path string
-	var annotations, all string
-	code := 0
-	for _, s := range action.Runs.Steps {
+	r := actionRun{outputs: outputs}
+	path := bin
+	for _, s := range steps {
 		if s.Run == "" {
 			continue
 		}
 		cmd := exec.Command("bash", "-c", s.Run)
 		cmd.Dir = ws
-		cmd.Env = append(os.Environ(), "GITHUB_WORKSPACE="+ws, "RUNNER_TEMP="+temp, "GITHUB_REPOSITORY=owner/repo")
+		cmd.Env = append(os.Environ(), "GITHUB_WORKSPACE="+ws, "RUNNER_TEMP="+temp, "GITHUB_REPOSITORY=owner/repo",
+			"PATH="+path+string(os.PathListSeparator)+os.Getenv("PATH"))
 		for k, f := range files {
 			cmd.Env = append(cmd.Env, k+"="+f)
-		}
-		if path != "" {
-			cmd.Env = append(cmd.Env, "PATH="+path+string(os.PathListSeparator)+os.Getenv("PATH"))
 		}
 		for k, v := range s.Env {
 			cmd.Env = append(cmd.Env, k+"="+eval(v))
 		}
 		out, err := cmd.CombinedOutput()
-		all += string(out)
+		r.all += string(out)
 		if s.ID == "check" {
-			annotations = string(out)
+			r.annotations = string(out)
 		}
 		if err != nil {
 			if ee, ok := err.(*exec.ExitError); ok && s.Name == "Result" {
-				code = ee.ExitCode()
+				r.code = ee.ExitCode()
 			} else {
 				t.Fatalf("step %q: %v\n%s", s.Name, err, out)
 			}
 		}
 		p, _ := os.ReadFile(files["GITHUB_PATH"])
-		path = strings.TrimSpace(string(p))
+		if extra := strings.TrimSpace(string(p)); extra != "" {
+			path = bin + string(os.PathListSeparator) + extra
+		}
 		o, _ := os.ReadFile(files["GITHUB_OUTPUT"])
 		for _, l := range strings.Split(string(o), "\n") {
 			if k, v, ok := strings.Cut(l, "="); ok {
@@ -128,22 +190,16 @@ func TestActionSteps(t *testing.T) {
 			}
 		}
 	}
-	if outputs["findings"] != "12" || code != 1 {
-		t.Errorf("findings=%q, the step exits %d; want 12 and 1\n%s", outputs["findings"], code, all)
-	}
-	if n := strings.Count(annotations, "::error file=clusters/prod/infra/apps.yaml,"); n != 12 {
-		t.Errorf("%d error annotations on clusters/prod/infra/apps.yaml, want 12:\n%s", n, annotations)
-	}
-	if !strings.Contains(annotations, "2 annotation(s) are not shown") {
-		t.Errorf("no word of the hidden annotations:\n%s", annotations)
-	}
-	if !strings.Contains(annotations, "SARIF not uploaded: this pull request comes from the fork someone/fork") || outputs["upload"] != "false" {
-		t.Errorf("the fork's upload is not skipped with its reason:\n%s", annotations)
-	}
-	summary, _ := os.ReadFile(files["GITHUB_STEP_SUMMARY"])
-	if strings.Count(string(summary), "| error | `prune` | `clusters/prod/infra/apps.yaml:") != 12 {
-		t.Errorf("the job summary does not list the 12 findings:\n%s", summary)
-	}
+	sum, _ := os.ReadFile(files["GITHUB_STEP_SUMMARY"])
+	r.summary = string(sum)
+	gh, _ := os.ReadFile(ghLog)
+	r.gh = string(gh)
+	return r
+}
+
+type actionStep struct {
+	ID, Name, Uses, Run, Shell, If string
+	Env                            map[string]string
 }
 
 func stepLine(action, uses string) string {

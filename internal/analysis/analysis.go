@@ -75,6 +75,11 @@ type Analyzer struct {
 	// AfterOthers is set for a rule that looks at the other rules'
 	// findings (Pass.Findings) rather than at objects, and runs after them.
 	AfterOthers bool
+	// ReportedBy names the part of fluxlint that reports the rule's
+	// findings when it is not an analysis of a rendered repository (a
+	// baseline file's stale entries: "check --baseline"). Such a rule has
+	// no Run and no fixtures of its own; that part's tests test it.
+	ReportedBy string
 }
 
 // Pass is one analyzer's view of a rendered repository.

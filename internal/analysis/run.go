@@ -64,7 +64,9 @@ func Run(res *render.Result, list []*Analyzer, cfg Config) []Diagnostic {
 			}
 			ds = append(ds, d)
 		}}
-		a.Run(pass)
+		if a.Run != nil {
+			a.Run(pass)
+		}
 		return ds
 	}
 	for _, a := range first {

@@ -25,8 +25,10 @@ func Validate(list []*Analyzer) error {
 			return fmt.Errorf("rule %q: its documentation says not why it matters", a.Name)
 		case a.Severity < Info || a.Severity > Error:
 			return fmt.Errorf("rule %q has no default severity", a.Name)
-		case a.Run == nil:
+		case a.Run == nil && a.ReportedBy == "":
 			return fmt.Errorf("rule %q has no run function", a.Name)
+		case a.Run != nil && a.ReportedBy != "":
+			return fmt.Errorf("rule %q is reported by %s and has a run function too", a.Name, a.ReportedBy)
 		}
 		seen[a.Name] = true
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/fluxlint/fluxlint/analyzers"
 	"github.com/fluxlint/fluxlint/internal/analysis"
-	"github.com/fluxlint/fluxlint/internal/changes"
 	"github.com/fluxlint/fluxlint/internal/config"
 	"github.com/fluxlint/fluxlint/internal/format"
 	"github.com/fluxlint/fluxlint/internal/lint"
@@ -21,8 +20,10 @@ func runCheck(e *env, args []string) int {
 	outFormat := fs.String("format", "text", "output format: text, json, sarif, github or markdown")
 	output := fs.String("output", "", "write the findings to this file instead of standard output")
 	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning, info or none")
-	newFrom := fs.String("new-from-rev", "", "report only findings on objects whose source changed since this git revision")
-	staged := fs.Bool("staged", false, "report only findings in the files staged for commit (what the pre-commit hook runs)")
+	newFrom := fs.String("new-from-rev", "", "report only the findings on objects whose rendered content changed since the merge base of HEAD and this revision, and the render problems the change brings")
+	staged := fs.Bool("staged", false, "check what is staged for commit and report only the findings on objects it changes from HEAD (what the pre-commit hook runs)")
+	baselineFile := fs.String("baseline", "", "report only the findings that this baseline file does not record, and the entries of it that match nothing")
+	writeBaseline := fs.String("write-baseline", "", "record today's findings in this file, for --baseline")
 	pathPrefix := fs.String("path-prefix", "", "put this path in front of every file name reported (when PATH is a subfolder of the repository the report is read from)")
 	colorMode := fs.String("color", "auto", "colour the text output: auto (on a terminal, unless NO_COLOR is set), always or never")
 	rest, code, ok := parse(e, fs, args)
@@ -55,34 +56,45 @@ func runCheck(e *env, args []string) int {
 		return ExitError
 	}
 	copts := lint.Options{Render: opts, Config: cfg, Suite: analyzers.All, Profile: rf.overrides()}
+	var rep *lint.Report
 	switch {
 	case *newFrom != "" && *staged:
 		fmt.Fprintln(e.stderr, "fluxlint check: --new-from-rev and --staged do not go together")
 		return ExitError
-	case *newFrom != "":
-		paths, err := changes.Since(dir, *newFrom)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "fluxlint check: --new-from-rev: %v\n", err)
+	case *newFrom != "" || *staged:
+		rep, code, ok = changedOnly(e, &rf, opts, cfg, dir, *newFrom, *staged)
+		if !ok {
+			return code
+		}
+	default:
+		var baseline *lint.Baseline
+		if *baselineFile != "" {
+			fps, err := readBaseline(e.abs(*baselineFile))
+			if err != nil {
+				fmt.Fprintf(e.stderr, "fluxlint check: --baseline: %v\n", err)
+				return ExitError
+			}
+			baseline = &lint.Baseline{Fingerprints: fps, Seen: map[string]bool{}}
+			copts.Filters = append(copts.Filters, *baseline)
+		}
+		if rep, err = lint.Run(copts); err != nil {
+			var ce *config.Error
+			if errors.As(err, &ce) {
+				fmt.Fprintf(e.stderr, "%v\n", err)
+			} else {
+				fmt.Fprintf(e.stderr, "fluxlint check: %v\n", err)
+			}
 			return ExitError
 		}
-		copts.Filters = append(copts.Filters, lint.ChangedFiles{Paths: paths, RenderProblemsToo: true})
-	case *staged:
-		paths, err := changes.Staged(dir)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "fluxlint check: --staged: %v\n", err)
-			return ExitError
+		if baseline != nil {
+			rep.Diagnostics = analysis.Sort(append(rep.Diagnostics, staleBaseline(*baselineFile, e.abs(*baselineFile), baseline)...))
 		}
-		copts.Filters = append(copts.Filters, lint.ChangedFiles{Paths: paths})
-	}
-	rep, err := lint.Run(copts)
-	if err != nil {
-		var ce *config.Error
-		if errors.As(err, &ce) {
-			fmt.Fprintf(e.stderr, "%v\n", err)
-		} else {
-			fmt.Fprintf(e.stderr, "fluxlint check: %v\n", err)
+		if *writeBaseline != "" {
+			if err := e.writeBaseline(*writeBaseline, rep.Diagnostics); err != nil {
+				fmt.Fprintf(e.stderr, "fluxlint check: --write-baseline: %v\n", err)
+				return ExitError
+			}
 		}
-		return ExitError
 	}
 	if rf.refuseEmpty(e, "check", rep.Result) {
 		return ExitError

@@ -65,6 +65,7 @@ func commands() []command {
 	return []command{
 		{"check", "render the repository and report findings (the default)", runCheck},
 		{"render", "print every object Flux would apply, grouped by Kustomization", runRender},
+		{"diff", "what a change does in the cluster, and the findings it brings and fixes", runDiff},
 		{"migrate", "move every Flux object into the configuration namespace, in two steps", runMigrate},
 		{"rules", "list the rules, or print one rule's documentation", runRules},
 		{"config", "print the effective configuration and the installation it shows", runConfig},

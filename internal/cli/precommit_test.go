@@ -59,6 +59,25 @@ func TestPreCommitHook(t *testing.T) {
 		if out, err := run("git", "commit", "-m", "add a ConfigMap"); err != nil {
 			t.Fatalf("a good commit was refused: %v\n%s", err, out)
 		}
+		// A file with an old error finding (committed past the hook) and a
+		// clean object: a commit that touches only the clean object goes
+		// through, since the hook reports what the commit changes.
+		mixed := func(level string) string {
+			return secret + "---\n" + strings.Replace(good, "level: info", "level: "+level, 1)
+		}
+		mixedPath := filepath.Join(repo, "apps", "a", "mixed.yaml")
+		if err := os.WriteFile(mixedPath, []byte(strings.Replace(mixed("info"), "name: settings", "name: other", 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		must("git", "add", "apps/a/mixed.yaml")
+		must("git", "commit", "-q", "--no-verify", "-m", "an old finding, committed past the hook")
+		if err := os.WriteFile(mixedPath, []byte(strings.Replace(mixed("debug"), "name: settings", "name: other", 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		must("git", "add", "apps/a/mixed.yaml")
+		if out, err := run("git", "commit", "-m", "a one-line change to the clean object"); err != nil {
+			t.Fatalf("a change to a clean object was refused for an old finding in its file: %v\n%s", err, out)
+		}
 	})
 
 	t.Run("fluxlint-migrate-check", func(t *testing.T) {

@@ -28,6 +28,8 @@ type renderFlags struct {
 	fluxVersion         string
 	aksExtensionVersion string
 	allowEmpty          bool
+	cacheDir            string
+	noCache             bool
 }
 
 func (f *renderFlags) add(fs *pflag.FlagSet) {
@@ -44,6 +46,20 @@ func (f *renderFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&f.aksExtensionVersion, "aks-extension-version", "", "the microsoft.flux extension version an AKS cluster runs (its Flux version follows)")
 	fs.BoolVar(&f.strictSubstitute, "strict-substitute", true, "treat postBuild variables without a value as errors (default: as the installation's Flux does)")
 	fs.BoolVar(&f.allowEmpty, "allow-empty", false, "accept a directory with no Flux Kustomization (otherwise exit 2: nothing was checked)")
+	fs.StringVar(&f.cacheDir, "cache-dir", "", "keep kustomize builds, by the content they read, in this directory (default: the user cache directory, "+render.CacheDir()+")")
+	fs.BoolVar(&f.noCache, "no-cache", false, "build every Kustomization, reading and writing no cache")
+}
+
+// cache is the build cache the flags ask for.
+func (f *renderFlags) cache() *render.BuildCache {
+	if f.noCache {
+		return nil
+	}
+	dir := f.cacheDir
+	if dir == "" {
+		dir = render.CacheDir()
+	}
+	return &render.BuildCache{Dir: dir}
 }
 
 // refuseEmpty says, for a render that found no Flux Kustomization at all,
@@ -100,6 +116,7 @@ func (f *renderFlags) options(e *env, dir string) (render.Options, error) {
 		ConfigNamespace: f.configNamespace,
 		ConfigName:      f.configName,
 		Secrets:         e.secrets,
+		Cache:           f.cache(),
 	}
 	for _, s := range f.entries {
 		en, err := flux.ParseAKSKustomization(s)

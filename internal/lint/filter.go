@@ -1,11 +1,8 @@
 package lint
 
 import (
-	"strings"
-
 	"github.com/fluxlint/fluxlint/internal/analysis"
 	"github.com/fluxlint/fluxlint/internal/config"
-	"github.com/fluxlint/fluxlint/internal/load"
 )
 
 // Filter is one step of the pipeline after analysis: it takes the findings
@@ -65,43 +62,48 @@ func (Sorted) Name() string { return "duplicate" }
 
 func (Sorted) Filter(ds []analysis.Diagnostic) []analysis.Diagnostic { return analysis.Sort(ds) }
 
-// ChangedFiles keeps the findings about something that changed: a file of
-// Paths (relative to the repository), or the file its object comes from.
-// Rendering problems are kept when RenderProblemsToo is set, else only
-// those of Kustomizations whose directory holds a changed path.
-type ChangedFiles struct {
-	Paths             map[string]bool
-	RenderProblemsToo bool
+// Changed keeps the findings a change can be blamed for: those on an
+// object whose rendered content the change adds or alters (wherever the
+// edit was: the object's file, a patch, a kustomization, a variable), and
+// the findings about no object (render problems) that the base did not
+// have. A finding that was there before on an object the change leaves
+// alone is dropped.
+type Changed struct {
+	// Objects are the identities (render.Object.Identity) of the objects
+	// added or changed.
+	Objects map[string]bool
+	// Before are the fingerprints of the base's findings.
+	Before map[string]bool
 }
 
-func (ChangedFiles) Name() string { return "unchanged" }
+func (Changed) Name() string { return "unchanged" }
 
-func (f ChangedFiles) Filter(ds []analysis.Diagnostic) []analysis.Diagnostic {
-	return keep(ds, f.changed)
+func (f Changed) Filter(ds []analysis.Diagnostic) []analysis.Diagnostic {
+	return keep(ds, func(d analysis.Diagnostic) bool {
+		if d.Object != nil {
+			return f.Objects[d.Object.Identity()]
+		}
+		return !f.Before[d.Fingerprint()]
+	})
 }
 
-func (f ChangedFiles) changed(d analysis.Diagnostic) bool {
-	if d.RenderProblem {
-		if f.RenderProblemsToo {
-			return true
+// Baseline drops the findings recorded in a baseline file (by
+// fingerprint); Seen collects the fingerprints it matched, so that the
+// entries that match nothing can be reported.
+type Baseline struct {
+	Fingerprints map[string]bool
+	Seen         map[string]bool
+}
+
+func (Baseline) Name() string { return "baseline" }
+
+func (f Baseline) Filter(ds []analysis.Diagnostic) []analysis.Diagnostic {
+	return keep(ds, func(d analysis.Diagnostic) bool {
+		fp := d.Fingerprint()
+		if f.Fingerprints[fp] {
+			f.Seen[fp] = true
+			return false
 		}
-		if k := d.Kustomization; k != nil && k.Dir != "" {
-			for p := range f.Paths {
-				if k.Dir == "." || strings.HasPrefix(p, k.Dir+"/") {
-					return true
-				}
-			}
-		}
-	}
-	if f.Paths[d.Pos.File] {
 		return true
-	}
-	if o := d.Object; o != nil {
-		for _, p := range []load.Pos{o.Pos(), o.Generated, o.At} {
-			if p.IsValid() && f.Paths[p.File] {
-				return true
-			}
-		}
-	}
-	return false
+	})
 }

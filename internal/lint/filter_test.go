@@ -34,26 +34,31 @@ func TestFilters(t *testing.T) {
 	}
 }
 
-// ChangedFiles keeps findings in changed files or on objects from them, and
-// a rendering problem when asked to or when its Kustomization's directory
-// holds a change.
-func TestChangedFiles(t *testing.T) {
-	k := &render.Kustomization{Namespace: "flux-system", Name: "apps", Dir: "apps"}
-	problem := finding("clusters/c/apps.yaml", 5, "build-failed")
-	problem.RenderProblem, problem.Kustomization = true, k
-	inChanged := finding("apps/a.yaml", 1, "prune")
-	elsewhere := finding("other/b.yaml", 1, "prune")
-	f := ChangedFiles{Paths: map[string]bool{"apps/a.yaml": true}}
-	got := f.Filter([]analysis.Diagnostic{problem, inChanged, elsewhere})
-	if len(got) != 2 || got[0].Rule != "build-failed" || got[1].Pos.File != "apps/a.yaml" {
+// Changed keeps the findings on changed objects, and the render problems
+// the base did not have.
+func TestChanged(t *testing.T) {
+	changed := &render.Object{APIVersion: "v1", Kind: "ConfigMap", Namespace: "a", Name: "x"}
+	same := &render.Object{APIVersion: "v1", Kind: "ConfigMap", Namespace: "a", Name: "y"}
+	onChanged := finding("apps/a.yaml", 1, "prune")
+	onChanged.Object = changed
+	onSame := finding("apps/a.yaml", 9, "prune")
+	onSame.Object = same
+	oldProblem := finding("clusters/c/apps.yaml", 5, "build-failed")
+	newProblem := finding("clusters/c/apps.yaml", 7, "path-not-found")
+	newProblem.Message = "another message"
+	f := Changed{Objects: map[string]bool{changed.Identity(): true}, Before: map[string]bool{oldProblem.Fingerprint(): true}}
+	got := f.Filter([]analysis.Diagnostic{onChanged, onSame, oldProblem, newProblem})
+	if len(got) != 2 || got[0].Object != changed || got[1].Rule != "path-not-found" {
 		t.Errorf("kept %+v", got)
 	}
-	f.Paths = map[string]bool{"other/c.yaml": true}
-	if got := f.Filter([]analysis.Diagnostic{problem}); len(got) != 0 {
-		t.Errorf("a problem of an unchanged directory was kept")
-	}
-	f.RenderProblemsToo = true
-	if got := f.Filter([]analysis.Diagnostic{problem}); len(got) != 1 {
-		t.Errorf("RenderProblemsToo dropped a rendering problem")
+}
+
+// Baseline drops what it records and remembers what it matched.
+func TestBaseline(t *testing.T) {
+	a, b := finding("apps/a.yaml", 1, "prune"), finding("apps/b.yaml", 1, "prune")
+	f := Baseline{Fingerprints: map[string]bool{a.Fingerprint(): true, "gone": true}, Seen: map[string]bool{}}
+	got := f.Filter([]analysis.Diagnostic{a, b})
+	if len(got) != 1 || got[0].Pos.File != "apps/b.yaml" || !f.Seen[a.Fingerprint()] || f.Seen["gone"] {
+		t.Errorf("kept %+v, seen %v", got, f.Seen)
 	}
 }

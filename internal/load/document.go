@@ -343,3 +343,44 @@ func (d *Doc) NodeAt(path ...string) *yaml.Node {
 	}
 	return LookupNode(d.node(), path...)
 }
+
+// PathAt is the field path of the key or value that starts at line and
+// column in the document ("spec", "chart", "spec", "sourceRef"; indices
+// for sequence items), or nil.
+func (d *Doc) PathAt(line, col int) []string {
+	var found []string
+	var walk func(n *yaml.Node, at []string) bool
+	walk = func(n *yaml.Node, at []string) bool {
+		if n == nil {
+			return false
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				p := append(append([]string(nil), at...), k.Value)
+				if (k.Line == line && k.Column == col) || (v.Line == line && v.Column == col && v.Kind == yaml.ScalarNode) {
+					found = p
+					return true
+				}
+				if walk(v, p) {
+					return true
+				}
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				p := append(append([]string(nil), at...), strconv.Itoa(i))
+				if c.Line == line && c.Column == col && c.Kind == yaml.ScalarNode {
+					found = p
+					return true
+				}
+				if walk(c, p) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	walk(d.node(), nil)
+	return found
+}

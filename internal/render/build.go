@@ -85,10 +85,14 @@ func (r *renderer) build(t *tree, j job) {
 	if !g.checkLimits(dirPath, r.opts.Limits) {
 		return
 	}
-	m, err := kustomizeBuild(fs, dirPath, g.openAPI)
-	if err != nil {
-		r.reportBuildError(k, view, clean(err.Error()), g)
-		return
+	key := g.cacheKey(manifest)
+	m, hit := r.opts.Cache.get(key)
+	if !hit {
+		if m, err = kustomizeBuild(fs, dirPath, g.openAPI); err != nil {
+			r.reportBuildError(k, view, clean(err.Error()), g)
+			return
+		}
+		r.opts.Cache.put(key, m)
 	}
 	k.Layout = g.layout
 	r.collect(t, k, view, dirPath, m, keepOrigin)

@@ -31,6 +31,7 @@ type layoutWalker struct {
 	openAPI bool
 	entries []pathEntry
 	layout  *Layout
+	root    string // the build directory, absolute
 	// includes lists, for each kustomization directory, the kustomization
 	// directories it includes, as often as it includes them; objects
 	// counts the objects its own files and generators produce. Together
@@ -131,6 +132,7 @@ func (g *layoutWalker) prepareRoot(dirPath, kfile string, manifest []byte) ([]by
 		m["buildMetadata"] = []any{"originAnnotations"}
 	}
 	g.visited[dirPath] = true
+	g.root = dirPath
 	root := g.rel(dirPath)
 	g.layout = &Layout{Root: root, Dirs: map[string]*KustomizeDir{}, Files: map[string]string{}}
 	kd := &KustomizeDir{Dir: root, Doc: g.kustomizationDoc(kfile)}

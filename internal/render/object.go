@@ -94,3 +94,10 @@ func (o *Object) Lookup(path ...string) *yaml.Node {
 
 // Has reports whether the rendered object has a field at path.
 func (o *Object) Has(path ...string) bool { return o.Lookup(path...) != nil }
+
+// Identity names the object in the cluster: its API group, kind,
+// namespace and name ("helm.toolkit.fluxcd.io|HelmRelease|apps|web"). Two
+// renders of a repository agree on it whatever moved in the files.
+func (o *Object) Identity() string {
+	return o.Group() + "|" + o.Kind + "|" + o.Namespace + "|" + o.Name
+}

@@ -50,6 +50,9 @@ type Options struct {
 
 	// TempDir is where artifacts are materialised (os.TempDir when empty).
 	TempDir string
+	// Cache keeps kustomize builds by what they read; nil builds every
+	// time (see BuildCache).
+	Cache *BuildCache
 
 	// Limits bound what a repository can make a render cost; zero fields
 	// take their defaults.

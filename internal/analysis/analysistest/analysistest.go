@@ -36,7 +36,7 @@ func RunAll(t *testing.T, root string, suite []*analysis.Analyzer) {
 		t.Run(a.Name, func(t *testing.T) { Run(t, filepath.Join(root, a.Name), suite, a) })
 	}
 	for _, a := range suite {
-		if !dirs[a.Name] {
+		if !dirs[a.Name] && a.ReportedBy == "" {
 			t.Errorf("rule %s has no fixtures under %s", a.Name, filepath.Join(root, a.Name))
 		}
 	}

@@ -1,0 +1,246 @@
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"os"
+	"path"
+	"path/filepath"
+	"sync"
+
+	"sigs.k8s.io/kustomize/api/provider"
+	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/kyaml/kio"
+
+	"github.com/fluxlint/fluxlint/internal/load"
+)
+
+// BuildCache keeps what kustomize built, keyed by everything the build
+// read: the kustomization Flux generated (which holds the Kustomization's
+// targetNamespace, patches, images and components), and the path and
+// content of every file of the artifact under the directories the build
+// visited and of every file it names elsewhere. A build whose inputs are
+// the same is not run again: within one process (a review renders two
+// trees that mostly agree) and, with Dir, across runs (a pre-commit hook
+// runs on every commit). Substitution and everything after the build run
+// every time.
+//
+// A cache never changes what a render says; TestCacheAgrees renders the
+// corpus with and without one and compares.
+type BuildCache struct {
+	// Dir, when set, keeps entries on disk too, one file per key.
+	Dir string
+
+	mu     sync.Mutex
+	memory map[string]resmap.ResMap
+	hits    int
+	misses  int
+	stored  int
+	written int
+}
+
+// cacheVersion changes when what is cached or how it is keyed changes.
+const cacheVersion = "fluxlint build cache 1"
+
+// Stats says how many builds the cache saved and ran.
+func (c *BuildCache) Stats() (hits, misses int) {
+	if c == nil {
+		return 0, 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits, c.misses
+}
+
+// Stored says how many builds the cache keeps in memory, and how many of
+// them it wrote to disk.
+func (c *BuildCache) Stored() (memory, disk int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stored, c.written
+}
+
+func (c *BuildCache) get(key string) (resmap.ResMap, bool) {
+	if c == nil || key == "" {
+		return nil, false
+	}
+	c.mu.Lock()
+	m, ok := c.memory[key]
+	c.mu.Unlock()
+	if ok {
+		c.count(true)
+		return m.DeepCopy(), true
+	}
+	if c.Dir != "" {
+		if data, err := os.ReadFile(filepath.Join(c.Dir, key[:2], key)); err == nil {
+			if m, err := decodeResMap(data); err == nil {
+				c.count(true)
+				return m, true
+			}
+		}
+	}
+	c.count(false)
+	return nil, false
+}
+
+func (c *BuildCache) count(hit bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if hit {
+		c.hits++
+	} else {
+		c.misses++
+	}
+}
+
+func (c *BuildCache) put(key string, m resmap.ResMap) {
+	if c == nil || key == "" {
+		return
+	}
+	c.mu.Lock()
+	if c.memory == nil {
+		c.memory = map[string]resmap.ResMap{}
+	}
+	if _, had := c.memory[key]; !had {
+		c.stored++
+	}
+	c.memory[key] = m.DeepCopy()
+	c.mu.Unlock()
+	if c.Dir == "" {
+		return
+	}
+	// On disk only what reads back as it was written: YAML does not give
+	// every block scalar back the same.
+	data, err := encodeResMap(m)
+	if err != nil {
+		return
+	}
+	if back, err := decodeResMap(data); err != nil {
+		return
+	} else if again, err := encodeResMap(back); err != nil || !bytes.Equal(again, data) {
+		return
+	}
+	if writeEntry(filepath.Join(c.Dir, key[:2], key), data) == nil {
+		c.mu.Lock()
+		c.written++
+		c.mu.Unlock()
+	}
+}
+
+// writeEntry writes a cache file through a temporary file and a rename,
+// so that a reader never sees half of one.
+func writeEntry(p string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(p), ".tmp-")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	err = errors.Join(err, f.Close())
+	if err == nil {
+		err = os.Rename(f.Name(), p)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// encodeResMap writes every resource with all its annotations, the
+// internal ones included, which the provenance reads.
+func encodeResMap(m resmap.ResMap) ([]byte, error) {
+	var b bytes.Buffer
+	for i, r := range m.Resources() {
+		s, err := r.RNode.String()
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			b.WriteString("---\n")
+		}
+		b.WriteString(s)
+	}
+	return b.Bytes(), nil
+}
+
+func decodeResMap(data []byte) (resmap.ResMap, error) {
+	nodes, err := (&kio.ByteReader{Reader: bytes.NewReader(data), OmitReaderAnnotations: true}).Read()
+	if err != nil {
+		return nil, err
+	}
+	f := resmap.NewFactory(provider.NewDefaultDepProvider().GetResourceFactory())
+	return f.NewResMapFromRNodeSlice(nodes)
+}
+
+// cacheKey is the key of a build: the generated kustomization, and every
+// file the build can read, by path relative to the artifact and content.
+// It is "" when there is no cache.
+func (g *layoutWalker) cacheKey(manifest []byte) string {
+	if g.r.opts.Cache == nil {
+		return ""
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%t\x00", cacheVersion, g.rel(g.root), g.openAPI)
+	h.Write(manifest)
+	// The directories the build visited, whole (every file under them,
+	// recursively), and the files it names outside them.
+	dirs := map[string]bool{}
+	for d := range g.visited {
+		dirs[g.rel(d)] = true
+	}
+	files := map[string]bool{}
+	for _, e := range g.entries {
+		if e.target != "" {
+			t := g.rel(e.target)
+			files[t] = true
+			dirs[t] = true // a directory entry is read whole
+		}
+	}
+	// Whether a directory is under a visited one, remembered per directory.
+	memo := map[string]bool{}
+	var under func(d string) bool
+	under = func(d string) bool {
+		if v, ok := memo[d]; ok {
+			return v
+		}
+		v := dirs[d]
+		if !v && d != "." && d != "/" && d != "" {
+			v = under(path.Dir(d))
+		}
+		memo[d] = v
+		return v
+	}
+	for _, f := range g.view.Included {
+		if files[f.Path] || under(path.Dir(f.Path)) {
+			if err := hashFile(h, f); err != nil {
+				return ""
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func hashFile(h hash.Hash, f *load.File) error {
+	data, err := f.Data()
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(data)
+	fmt.Fprintf(h, "%s\x00%x\x00", f.Path, sum)
+	return nil
+}
+
+// CacheDir is the default place of the on-disk build cache.
+func CacheDir() string {
+	d, err := os.UserCacheDir()
+	if err != nil || d == "" {
+		return ""
+	}
+	return filepath.Join(d, "fluxlint", "build")
+}
