@@ -35,8 +35,8 @@ type BuildCache struct {
 	// Dir, when set, keeps entries on disk too, one file per key.
 	Dir string
 
-	mu     sync.Mutex
-	memory map[string]resmap.ResMap
+	mu      sync.Mutex
+	memory  map[string]resmap.ResMap
 	hits    int
 	misses  int
 	stored  int

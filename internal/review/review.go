@@ -56,7 +56,7 @@ func (c Change) ID() string {
 // Group is what changes under one Flux Kustomization.
 type Group struct {
 	// Kustomization is "namespace/name", or "" for the entry points.
-	Kustomization                   string
+	Kustomization           string
 	Added, Removed, Changed []Change
 }
 
