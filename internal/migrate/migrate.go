@@ -137,6 +137,11 @@ func Run(opts Options) (*Plan, error) {
 	if opts.Step == "" {
 		opts.Step = StepMove
 	}
+	if opts.Render.Cache == nil {
+		// The check of the plan renders the tree again; what it builds
+		// unchanged comes from here.
+		opts.Render.Cache = &render.BuildCache{}
+	}
 	res, err := render.Render(opts.Render)
 	if err != nil {
 		return nil, err
