@@ -57,34 +57,10 @@ func baseSide(dir, headRev, rev, tmp string) (side, *gitrev.Repo, string, error)
 	return side{dir: d, label: b.Label, cleanup: func() { os.RemoveAll(d) }}, b.Repo, b.Prefix, nil
 }
 
-// moveTo points render options at another copy of the same tree: the
-// directory, and the source mappings that lead into it.
-func moveTo(o render.Options, from, to string) render.Options {
-	o.Dir = to
-	remap := func(m map[string]string) map[string]string {
-		if m == nil {
-			return nil
-		}
-		out := map[string]string{}
-		for k, d := range m {
-			if filepath.IsAbs(d) {
-				if rel, err := filepath.Rel(from, d); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-					d = filepath.Join(to, rel)
-				}
-			}
-			out[k] = d
-		}
-		return out
-	}
-	o.Sources = remap(o.Sources)
-	o.ConfinedSources = remap(o.ConfinedSources)
-	return o
-}
-
 // checkSide runs the checks on one tree, with the configuration and
 // flags of the working tree.
 func checkSide(rf *renderFlags, opts render.Options, cfg *config.Config, dir string) (*lint.Report, error) {
-	return lint.Run(lint.Options{Render: moveTo(opts, opts.Dir, dir), Config: cfg, Suite: analyzers.All, Profile: rf.overrides()})
+	return lint.Run(lint.Options{Render: opts.In(dir), Config: cfg, Suite: analyzers.All, Profile: rf.overrides()})
 }
 
 func runDiff(e *env, args []string) int {

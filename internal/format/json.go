@@ -94,8 +94,28 @@ func JSON(w io.Writer, ds []analysis.Diagnostic, toolVersion string) error {
 	doc := JSONDocument{
 		Version:  JSONVersion,
 		Tool:     JSONTool{Name: "fluxlint", Version: toolVersion},
-		Findings: make([]JSONFinding, 0, len(ds)),
+		Findings: JSONFindings(ds),
 	}
+	for _, d := range ds {
+		switch d.Severity {
+		case analysis.Error:
+			doc.Summary.Errors++
+		case analysis.Warning:
+			doc.Summary.Warnings++
+		case analysis.Info:
+			doc.Summary.Info++
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
+}
+
+// JSONFindings is each finding as the JSON documents fluxlint writes hold
+// it (check, migrate --plan, diff).
+func JSONFindings(ds []analysis.Diagnostic) []JSONFinding {
+	out := make([]JSONFinding, 0, len(ds))
 	for _, d := range ds {
 		f := JSONFinding{
 			Rule:           d.Rule,
@@ -128,18 +148,7 @@ func JSON(w io.Writer, ds []analysis.Diagnostic, toolVersion string) error {
 			}
 			f.Fixes = append(f.Fixes, jf)
 		}
-		switch d.Severity {
-		case analysis.Error:
-			doc.Summary.Errors++
-		case analysis.Warning:
-			doc.Summary.Warnings++
-		case analysis.Info:
-			doc.Summary.Info++
-		}
-		doc.Findings = append(doc.Findings, f)
+		out = append(out, f)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
+	return out
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/filesystem"
@@ -326,14 +327,14 @@ func (r *Repo) unchanged(name string, size, mtime int64) bool {
 	return err == nil && info.Mode().IsRegular() && info.Size() == size && info.ModTime().UnixNano() == mtime
 }
 
-// ExtractIndex writes the files staged in the index under prefix to dst:
-// what the next commit holds.
-func (r *Repo) ExtractIndex(prefix, dst string, lim Limits) error {
+// staged lists the index's entries under prefix, by their path relative
+// to it; unmerged paths are left out.
+func (r *Repo) staged(prefix string) (map[string]*index.Entry, error) {
 	idx, err := r.st.Index()
 	if err != nil {
-		return fmt.Errorf("reading the index: %w", err)
+		return nil, fmt.Errorf("reading the index: %w", err)
 	}
-	w := &writer{dst: dst, lim: lim}
+	out := map[string]*index.Entry{}
 	for _, e := range idx.Entries {
 		name := e.Name
 		if prefix != "" {
@@ -342,10 +343,23 @@ func (r *Repo) ExtractIndex(prefix, dst string, lim Limits) error {
 			}
 			name = strings.TrimPrefix(name, prefix+"/")
 		}
-		if e.Mode != filemode.Regular && e.Mode != filemode.Executable && e.Mode != filemode.Deprecated {
-			continue
+		if e.Stage == 0 {
+			out[name] = e
 		}
-		if e.Stage != 0 { // an unmerged path
+	}
+	return out, nil
+}
+
+// ExtractIndex writes the files staged in the index under prefix to dst:
+// what the next commit holds.
+func (r *Repo) ExtractIndex(prefix, dst string, lim Limits) error {
+	entries, err := r.staged(prefix)
+	if err != nil {
+		return err
+	}
+	w := &writer{dst: dst, lim: lim}
+	for name, e := range entries {
+		if e.Mode != filemode.Regular && e.Mode != filemode.Executable && e.Mode != filemode.Deprecated {
 			continue
 		}
 		blob, err := object.GetBlob(r.st, e.Hash)
@@ -425,83 +439,4 @@ func (w *writer) write(name string, blob *object.Blob, exec bool) error {
 	}
 	_, err = io.Copy(f, io.LimitReader(rd, blob.Size))
 	return errors.Join(err, f.Close())
-}
-
-// Changed lists the files under prefix whose content differs between two
-// commits, or between a commit and the index (to == nil), as slash paths
-// relative to prefix.
-func (r *Repo) Changed(from, to *object.Commit, prefix string) (map[string]bool, error) {
-	a, err := r.files(from, prefix)
-	if err != nil {
-		return nil, err
-	}
-	var b map[string]plumbing.Hash
-	if to == nil {
-		b, err = r.indexFiles(prefix)
-	} else {
-		b, err = r.files(to, prefix)
-	}
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]bool{}
-	for p, h := range a {
-		if b[p] != h {
-			out[p] = true
-		}
-	}
-	for p := range b {
-		if _, ok := a[p]; !ok {
-			out[p] = true
-		}
-	}
-	return out, nil
-}
-
-func (r *Repo) files(c *object.Commit, prefix string) (map[string]plumbing.Hash, error) {
-	out := map[string]plumbing.Hash{}
-	tree, err := c.Tree()
-	if err != nil {
-		return nil, err
-	}
-	if prefix != "" {
-		if tree, err = tree.Tree(prefix); err != nil {
-			return out, nil
-		}
-	}
-	walker := object.NewTreeWalker(tree, true, nil)
-	defer walker.Close()
-	for {
-		name, entry, err := walker.Next()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if entry.Mode.IsFile() {
-			out[name] = entry.Hash
-		}
-	}
-}
-
-func (r *Repo) indexFiles(prefix string) (map[string]plumbing.Hash, error) {
-	idx, err := r.st.Index()
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]plumbing.Hash{}
-	for _, e := range idx.Entries {
-		name := e.Name
-		if prefix != "" {
-			if !strings.HasPrefix(name, prefix+"/") {
-				continue
-			}
-			name = strings.TrimPrefix(name, prefix+"/")
-		}
-		if e.Stage == 0 {
-			out[name] = e.Hash
-		}
-	}
-	return out, nil
 }

@@ -1,6 +1,8 @@
 package migrate
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/fluxlint/fluxlint/internal/flux"
@@ -73,7 +75,7 @@ func safeToDelete(o *render.Object) bool {
 // mark plans step 1: the markers on every object step 2 moves that is not
 // safe to delete yet.
 func (ps *pass) mark() {
-	for _, k := range sortedKeys(ps.moving) {
+	for _, k := range slices.Sorted(maps.Keys(ps.moving)) {
 		for _, o := range ps.p.byKey[k] {
 			if safeToDelete(o) || o.Doc == nil {
 				continue

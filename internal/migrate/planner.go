@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -175,19 +176,19 @@ func (p *planner) plan() (*Plan, error) {
 			ps.blocks = failed
 		}
 		progress := false
-		for _, k := range sortedKeys(ps.blocks) {
+		for _, k := range slices.Sorted(maps.Keys(ps.blocks)) {
 			if _, ok := p.blocked[k]; !ok {
 				progress = true
 			}
 		}
 		if !progress {
 			var msgs []string
-			for _, k := range sortedKeys(ps.blocks) {
+			for _, k := range slices.Sorted(maps.Keys(ps.blocks)) {
 				msgs = append(msgs, ps.blocks[k].String())
 			}
 			return plan, &VerifyError{Failures: msgs}
 		}
-		for _, k := range sortedKeys(ps.blocks) {
+		for _, k := range slices.Sorted(maps.Keys(ps.blocks)) {
 			if _, ok := p.blocked[k]; !ok {
 				p.blocked[k] = ps.blocks[k]
 				p.order = append(p.order, k)
@@ -205,15 +206,6 @@ func hides(pr render.Problem) bool {
 		return false
 	}
 	return pr.Blocking()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func (p *planner) pass() *pass {
@@ -361,7 +353,7 @@ func (ps *pass) choose() {
 	// until nothing more is added.
 	for again := true; again; {
 		again = false
-		for _, k := range sortedKeys(ps.moving) {
+		for _, k := range slices.Sorted(maps.Keys(ps.moving)) {
 			for _, o := range p.byKey[k] {
 				if ps.follow(o) {
 					again = true
@@ -517,7 +509,7 @@ func (ps *pass) keepWhatStayersNeed() {
 			}
 			continue
 		}
-		for _, k := range sortedKeys(ps.moving) {
+		for _, k := range slices.Sorted(maps.Keys(ps.moving)) {
 			t := p.byKey[k][0]
 			if t.Namespace != s.Namespace || (t.Kind != "ConfigMap" && t.Kind != "Secret") {
 				continue
@@ -584,7 +576,7 @@ func (ps *pass) rename() {
 			taken[o.Kind+"/"+o.Name] = o
 		}
 	}
-	for _, k := range sortedKeys(ps.moving) {
+	for _, k := range slices.Sorted(maps.Keys(ps.moving)) {
 		o := ps.p.byKey[k][0]
 		d := ps.moving[k]
 		name := o.Name
@@ -676,7 +668,7 @@ func dirOf(p string) string {
 func (ps *pass) fill(plan *Plan, changes map[string]*Change) {
 	p := ps.p
 	plan.Changes = sortedChanges(changes)
-	for _, k := range sortedKeys(ps.moving) {
+	for _, k := range slices.Sorted(maps.Keys(ps.moving)) {
 		o := p.byKey[k][0]
 		d := ps.moving[k]
 		plan.Moves = append(plan.Moves, Move{Kind: o.Kind, From: o.Namespace + "/" + o.Name, To: d.ns + "/" + d.name, Why: d.why})
@@ -694,7 +686,7 @@ func (ps *pass) fill(plan *Plan, changes map[string]*Change) {
 			restored[r] = true
 		}
 		plan.Restored = ps.restored
-		for _, k := range sortedKeys(ps.moving) {
+		for _, k := range slices.Sorted(maps.Keys(ps.moving)) {
 			o := p.byKey[k][0]
 			if hd := p.home(o.Doc); hd != nil && !restored[o.Namespace+"/"+o.Name] {
 				for _, f := range []string{"suspend", "deletionPolicy", "prune"} {
@@ -769,7 +761,7 @@ func mergeNotes(notes []Note) []Note {
 // others delete.
 func (ps *pass) cleanup() []string {
 	var ks, others, charts []string
-	for _, k := range sortedKeys(ps.moving) {
+	for _, k := range slices.Sorted(maps.Keys(ps.moving)) {
 		o := ps.p.byKey[k][0]
 		a := o.AppliedBy
 		if a == nil || a.Object == nil {
@@ -808,7 +800,7 @@ func kubectlKind(o *render.Object) string {
 // from their namespace, so whatever calls it must be given the new one.
 func (ps *pass) receivers() []Note {
 	var out []Note
-	for _, k := range sortedKeys(ps.moving) {
+	for _, k := range slices.Sorted(maps.Keys(ps.moving)) {
 		o := ps.p.byKey[k][0]
 		if o.Kind == flux.KindReceiver && o.Group() == flux.NotificationGroup {
 			ns, name, _ := ps.destOf(o)
@@ -827,7 +819,7 @@ func (ps *pass) sourceMappings() {
 	if f := ps.p.res.Repo.File(".fluxlint.yaml"); f != nil && len(f.Docs()) > 0 {
 		cfg = f.Docs()[0]
 	}
-	for _, k := range sortedKeys(ps.moving) {
+	for _, k := range slices.Sorted(maps.Keys(ps.moving)) {
 		o := ps.p.byKey[k][0]
 		if !flux.IsSource(o.APIVersion, o.Kind) {
 			continue

@@ -1,7 +1,9 @@
 package migrate
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,7 +29,7 @@ func identityOf(o *render.Object) flux.ReleaseIdentity {
 // specs plans the fields each moving HelmRelease needs so that its
 // release keeps its identity (flux-semantics §5, Appendix B 1).
 func (ps *pass) specs() {
-	for _, k := range sortedKeys(ps.moving) {
+	for _, k := range slices.Sorted(maps.Keys(ps.moving)) {
 		for _, o := range ps.p.byKey[k] {
 			if !flux.IsHelmRelease(o.APIVersion, o.Kind) || o.Doc == nil {
 				continue
@@ -114,7 +116,7 @@ func (ps *pass) wildcard(o *render.Object, r flux.Reference) {
 		return
 	}
 	var owners []string
-	for _, k := range sortedKeys(ps.moving) {
+	for _, k := range slices.Sorted(maps.Keys(ps.moving)) {
 		m := ps.p.byKey[k][0]
 		if m.Namespace == r.Namespace && (r.Kind == "" || m.Kind == r.Kind) {
 			owners = append(owners, k)
@@ -170,7 +172,7 @@ var policyMarker = regexp.MustCompile(`\{\s*"\$imagepolicy"\s*:\s*"([^"]*)"\s*\}
 // marker's "namespace:name".
 func (ps *pass) imagePolicyMarkers() {
 	moved := map[string]string{} // "ns:name" -> "newns:newname"
-	for _, k := range sortedKeys(ps.moving) {
+	for _, k := range slices.Sorted(maps.Keys(ps.moving)) {
 		o := ps.p.byKey[k][0]
 		if o.Kind == flux.KindImagePolicy {
 			ns, name, _ := ps.destOf(o)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/fluxlint/fluxlint/internal/analysis"
+	"github.com/fluxlint/fluxlint/internal/format"
 )
 
 // Readiness writes the lockdown readiness plan: what lockdown would refuse
@@ -143,27 +144,18 @@ func countMarks(marks []Mark) string {
 
 // jsonPlan is the plan as "migrate --format json" writes it.
 type jsonPlan struct {
-	ConfigNamespace string        `json:"configNamespace"`
-	Step            string        `json:"step"`
-	LockdownReady   bool          `json:"lockdownReady"`
-	LockdownBefore  []jsonFinding `json:"lockdownBefore"`
-	Marks           []Mark        `json:"marks"`
-	Moves           []Move        `json:"moves"`
-	Changes         []string      `json:"changes"`
-	Manual          []jsonNote    `json:"manual"`
-	Cleanup         []string      `json:"cleanup"`
-	Unseen          []jsonNote    `json:"unseen"`
-	LockdownAfter   []jsonFinding `json:"lockdownAfter"`
-	Checks          []string      `json:"checks"`
-}
-
-type jsonFinding struct {
-	Rule    string `json:"rule"`
-	Kind    string `json:"kind,omitempty"`
-	Object  string `json:"object,omitempty"`
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Message string `json:"message"`
+	ConfigNamespace string               `json:"configNamespace"`
+	Step            string               `json:"step"`
+	LockdownReady   bool                 `json:"lockdownReady"`
+	LockdownBefore  []format.JSONFinding `json:"lockdownBefore"`
+	Marks           []Mark               `json:"marks"`
+	Moves           []Move               `json:"moves"`
+	Changes         []string             `json:"changes"`
+	Manual          []jsonNote           `json:"manual"`
+	Cleanup         []string             `json:"cleanup"`
+	Unseen          []jsonNote           `json:"unseen"`
+	LockdownAfter   []format.JSONFinding `json:"lockdownAfter"`
+	Checks          []string             `json:"checks"`
 }
 
 type jsonNote struct {
@@ -177,8 +169,8 @@ type jsonNote struct {
 // JSON writes the plan as JSON (docs/json-format.md).
 func (p *Plan) JSON(w io.Writer) error {
 	out := jsonPlan{ConfigNamespace: p.ConfigNamespace, Step: string(p.Step), LockdownReady: len(p.LockdownBefore) == 0,
-		LockdownBefore: findings(p.LockdownBefore), Marks: p.Marks, Moves: p.Moves, Cleanup: p.Cleanup,
-		LockdownAfter: findings(p.LockdownAfter), Checks: p.Checks,
+		LockdownBefore: format.JSONFindings(p.LockdownBefore), Marks: p.Marks, Moves: p.Moves, Cleanup: p.Cleanup,
+		LockdownAfter: format.JSONFindings(p.LockdownAfter), Checks: p.Checks,
 		Changes: []string{}, Manual: []jsonNote{}, Unseen: []jsonNote{}}
 	if out.Marks == nil {
 		out.Marks = []Mark{}
@@ -204,16 +196,4 @@ func (p *Plan) JSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
-}
-
-func findings(ds []analysis.Diagnostic) []jsonFinding {
-	out := []jsonFinding{}
-	for _, d := range ds {
-		f := jsonFinding{Rule: d.Rule, File: d.Pos.File, Line: d.Pos.Line, Message: d.Message}
-		if d.Object != nil {
-			f.Kind, f.Object = d.Object.Kind, d.Object.Namespace+"/"+d.Object.Name
-		}
-		out = append(out, f)
-	}
-	return out
 }

@@ -38,13 +38,7 @@ func scopesOf(o *render.Object) []*scope {
 	if k == nil || k.Layout == nil {
 		return nil
 	}
-	var chain []*render.KustomizeDir
-	switch {
-	case o.Doc != nil:
-		chain = k.Layout.Enclosing(o.Doc.File.Path)
-	case o.GeneratorDoc != nil:
-		chain = k.Layout.EnclosingDir(dirOf(o.GeneratorDoc.File.Path))
-	}
+	chain := enclosing(o)
 	var out []*scope
 	for _, kd := range chain {
 		if kd.Namespace == "" {
@@ -207,4 +201,21 @@ func (ps *pass) setOwn(o *render.Object, ns string, owners ...string) {
 	default:
 		ps.block(o, "it has no file whose namespace could be written")
 	}
+}
+
+// enclosing lists the kustomizations that include an object's file (or
+// its generator), innermost first, in the build of the Kustomization that
+// applies it.
+func enclosing(o *render.Object) []*render.KustomizeDir {
+	k := o.AppliedBy
+	if k == nil || k.Layout == nil {
+		return nil
+	}
+	switch {
+	case o.Doc != nil:
+		return k.Layout.Enclosing(o.Doc.File.Path)
+	case o.GeneratorDoc != nil:
+		return k.Layout.EnclosingDir(dirOf(o.GeneratorDoc.File.Path))
+	}
+	return nil
 }

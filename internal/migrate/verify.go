@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -49,9 +51,10 @@ func verify(p *planner, ps *pass, changes map[string]*Change, plan *Plan) (map[s
 		return nil, fmt.Errorf("preparing the check of the migration: %w", err)
 	}
 	ro := opts
-	ro.Dir = tmp
-	ro.Sources = ps.followMappings(inCopy(opts.Sources, root, tmp))
-	ro.ConfinedSources = ps.followMappings(inCopy(opts.ConfinedSources, root, tmp))
+	ro.Dir = root
+	ro = ro.In(tmp)
+	ro.Sources = ps.followMappings(ro.Sources)
+	ro.ConfinedSources = ps.followMappings(ro.ConfinedSources)
 	after, err := render.Render(ro)
 	if err != nil {
 		return nil, err
@@ -87,24 +90,6 @@ func verify(p *planner, ps *pass, changes map[string]*Change, plan *Plan) (map[s
 	plan.Checks = append(plan.Checks, fmt.Sprintf("%d changed file(s) parse, and nothing that rendered before fails now", len(changes)))
 	plan.LockdownAfter = lockdown
 	return nil, nil
-}
-
-// inCopy points the source mappings that lead into the repository at the
-// same directories of the copy.
-func inCopy(m map[string]string, root, tmp string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	out := map[string]string{}
-	for k, dir := range m {
-		if filepath.IsAbs(dir) {
-			if rel, err := filepath.Rel(root, dir); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-				dir = filepath.Join(tmp, rel)
-			}
-		}
-		out[k] = dir
-	}
-	return out
 }
 
 type verifier struct {
@@ -169,13 +154,7 @@ func (v *verifier) deps(o *render.Object) []string {
 			home(k.Object.Doc)
 		}
 		if k.Layout != nil {
-			var chain []*render.KustomizeDir
-			switch {
-			case o.Doc != nil:
-				chain = k.Layout.Enclosing(o.Doc.File.Path)
-			case o.GeneratorDoc != nil:
-				chain = k.Layout.EnclosingDir(dirOf(o.GeneratorDoc.File.Path))
-			}
+			chain := enclosing(o)
 			if len(chain) == 0 {
 				for _, kd := range k.Layout.Dirs {
 					chain = append(chain, kd)
@@ -305,7 +284,7 @@ func canonical(o *render.Object, allowed [][]string) string {
 		if len(path) == 0 {
 			return
 		}
-		parent := lookupNode(y, path[:len(path)-1])
+		parent := load.LookupNode(y, path[:len(path)-1]...)
 		if parent == nil || parent.Kind != yaml.MappingNode {
 			return
 		}
@@ -336,34 +315,6 @@ func canonical(o *render.Object, allowed [][]string) string {
 	stripComments(y)
 	s, _ := n.String()
 	return s
-}
-
-func lookupNode(n *yaml.Node, path []string) *yaml.Node {
-	for _, p := range path {
-		if n == nil {
-			return nil
-		}
-		switch n.Kind {
-		case yaml.MappingNode:
-			var next *yaml.Node
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == p {
-					next = n.Content[i+1]
-				}
-			}
-			n = next
-		case yaml.SequenceNode:
-			i := -1
-			fmt.Sscanf(p, "%d", &i)
-			if i < 0 || i >= len(n.Content) {
-				return nil
-			}
-			n = n.Content[i]
-		default:
-			return nil
-		}
-	}
-	return n
 }
 
 func stripComments(n *yaml.Node) {
@@ -419,7 +370,7 @@ func (v *verifier) kustomizations() {
 			byAfterKey[v.afterKey(k.Object)] = k
 		}
 	}
-	for _, kk := range sortedKeys(before) {
+	for _, kk := range slices.Sorted(maps.Keys(before)) {
 		k := byAfterKey[kk]
 		bs, as := before[kk], after[kk]
 		if as == nil {
@@ -489,7 +440,7 @@ func (v *verifier) identities(plan *Plan) int {
 		}
 	}
 	if v.p.opts.Step == StepSuspend {
-		for _, k := range sortedKeys(v.ps.moving) {
+		for _, k := range slices.Sorted(maps.Keys(v.ps.moving)) {
 			b := v.p.byKey[k][0]
 			if a := afterKeys[k]; a != nil && !safeToDelete(a) {
 				v.fail(b, "%s is not safe to delete after step 1", b.ID())

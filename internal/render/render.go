@@ -402,3 +402,30 @@ func entriesFromCode(opts *Options, repo *load.Repo) codeEntries {
 	}
 	return out
 }
+
+// In is the options for another copy of the same tree, at dir: the
+// directory, and the source mappings that led into the tree, which lead
+// into the copy. A review renders two revisions with it, and the
+// migration its migrated copy.
+func (o Options) In(dir string) Options {
+	from := o.Dir
+	remap := func(m map[string]string) map[string]string {
+		if m == nil {
+			return nil
+		}
+		out := make(map[string]string, len(m))
+		for k, d := range m {
+			if filepath.IsAbs(d) {
+				if rel, err := filepath.Rel(from, d); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+					d = filepath.Join(dir, rel)
+				}
+			}
+			out[k] = d
+		}
+		return out
+	}
+	o.Sources = remap(o.Sources)
+	o.ConfinedSources = remap(o.ConfinedSources)
+	o.Dir = dir
+	return o
+}

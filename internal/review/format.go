@@ -100,12 +100,12 @@ func (r *Result) Text(w io.Writer, color bool) error {
 const JSONVersion = 1
 
 type jsonReview struct {
-	Version    int           `json:"version"`
-	Base       string        `json:"base"`
-	Head       string        `json:"head"`
-	Groups     []jsonGroup   `json:"kustomizations"`
-	Introduced []jsonFinding `json:"introduced"`
-	Fixed      []jsonFinding `json:"fixed"`
+	Version    int                  `json:"version"`
+	Base       string               `json:"base"`
+	Head       string               `json:"head"`
+	Groups     []jsonGroup          `json:"kustomizations"`
+	Introduced []format.JSONFinding `json:"introduced"`
+	Fixed      []format.JSONFinding `json:"fixed"`
 }
 
 type jsonGroup struct {
@@ -125,19 +125,10 @@ type jsonChange struct {
 	Pruned     *bool  `json:"deletedFromCluster,omitempty"`
 }
 
-type jsonFinding struct {
-	Rule     string `json:"rule"`
-	Severity string `json:"severity"`
-	Message  string `json:"message"`
-	File     string `json:"file"`
-	Line     int    `json:"line"`
-	Column   int    `json:"column"`
-}
-
 // JSON writes the review as JSON (docs/json-format.md).
 func (r *Result) JSON(w io.Writer) error {
 	out := jsonReview{Version: JSONVersion, Base: r.Base.Rev, Head: r.Head.Rev, Groups: []jsonGroup{},
-		Introduced: findings(r.Introduced), Fixed: findings(r.Fixed)}
+		Introduced: format.JSONFindings(r.Introduced), Fixed: format.JSONFindings(r.Fixed)}
 	conv := func(l []Change, removed bool) []jsonChange {
 		res := []jsonChange{}
 		for _, c := range l {
@@ -157,14 +148,6 @@ func (r *Result) JSON(w io.Writer) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(out)
-}
-
-func findings(ds []analysis.Diagnostic) []jsonFinding {
-	out := []jsonFinding{}
-	for _, d := range ds {
-		out = append(out, jsonFinding{Rule: d.Rule, Severity: d.Severity.String(), Message: d.Message, File: d.Pos.File, Line: d.Pos.Line, Column: d.Pos.Col})
-	}
-	return out
 }
 
 // Marker starts every comment Markdown writes, so that a workflow finds

@@ -8,8 +8,10 @@ package review
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -106,7 +108,7 @@ func Compare(base, head Side) *Result {
 			g.Removed = append(g.Removed, c)
 		}
 	}
-	for _, k := range sortedKeys(groups) {
+	for _, k := range slices.Sorted(maps.Keys(groups)) {
 		g := groups[k]
 		for _, l := range [][]Change{g.Added, g.Removed, g.Changed} {
 			sort.Slice(l, func(i, j int) bool { return l[i].ID() < l[j].ID() })
@@ -226,15 +228,6 @@ func delta(base, head []analysis.Diagnostic) (introduced, fixed []analysis.Diagn
 		fixed = append(fixed, d)
 	}
 	return introduced, fixed
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // Base is where a review's base comes from.
