@@ -36,7 +36,10 @@ demo: build
 	@echo '$$ fluxlint check testdata/demo'
 	@$(BIN) check testdata/demo; echo "(exit code $$?)"
 	@echo
-	@echo '$$ fluxlint migrate testdata/demo   (prints the diff; -w would write it)'
+	@echo '$$ fluxlint migrate --plan testdata/demo   (the lockdown readiness checklist)'
+	@$(BIN) migrate --plan testdata/demo; echo "(exit code $$?)"
+	@echo
+	@echo '$$ fluxlint migrate testdata/demo   (step 2: prints the diff; -w would write it)'
 	@$(BIN) migrate testdata/demo 2>&1
 
 # Benchmarks: renders the corpus repositories and a generated repository of

@@ -130,13 +130,14 @@ func countObjects(ds []analysis.Diagnostic) int {
 }
 
 func countMarks(marks []Mark) string {
-	n := map[string]int{}
+	type mark struct{ kind, what string }
+	n := map[mark]int{}
 	for _, m := range marks {
-		n[m.Kind+" ("+m.Field+": "+m.Value+")"]++
+		n[mark{m.Kind, m.Field + ": " + m.Value}]++
 	}
 	var parts []string
 	for k, c := range n {
-		parts = append(parts, fmt.Sprintf("%d %s", c, k))
+		parts = append(parts, fmt.Sprintf("%d %s (%s)", c, plural(k.kind, c), k.what))
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ", ")
