@@ -212,17 +212,32 @@ func (s *substituter) apply(res *resource.Resource, obj *Object) *yaml.RNode {
 	return &res.RNode
 }
 
-// outputSize is an upper bound of the size of a resource once substituted:
-// its text plus the value of every variable reference in it.
+// outputSize is about the size of a resource once substituted: its
+// scalars, plus the value of every variable reference in them (without
+// the YAML around them, which does not grow with substitution). It is
+// counted on the nodes, not on the resource's text, which would cost a
+// serialisation of every object.
 func (s *substituter) outputSize(res *resource.Resource) int {
-	text, err := res.AsYAML()
-	if err != nil {
-		return 0
+	size := 0
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n == nil {
+			return
+		}
+		if n.Kind == yaml.ScalarNode {
+			size += len(n.Value) + 1
+			if strings.Contains(n.Value, "${") {
+				for _, m := range varRef.FindAllStringSubmatchIndex(n.Value, -1) {
+					size += len(s.vars[n.Value[m[2]:m[3]]])
+				}
+			}
+			return
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
 	}
-	size := len(text)
-	for _, m := range varRef.FindAllSubmatchIndex(text, -1) {
-		size += len(s.vars[string(text[m[2]:m[3]])])
-	}
+	walk(res.RNode.YNode())
 	return size
 }
 
