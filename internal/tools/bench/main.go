@@ -46,9 +46,12 @@ func main() {
 	onedr0p := filepath.Join(corpus, "onedr0p__home-ops")
 	var ours result
 	if _, err := os.Stat(onedr0p); err == nil {
-		ours = measure(*runs, onedr0p, bin, "render", ".")
-		report("fluxlint render onedr0p__home-ops", ours)
-		report("fluxlint check onedr0p__home-ops", measure(*runs, onedr0p, bin, "check", "--fail-on=none", "."))
+		ours = measure(*runs, onedr0p, bin, "render", "--no-cache", ".")
+		report("fluxlint render onedr0p__home-ops (no cache)", ours)
+		report("fluxlint check onedr0p__home-ops (no cache)", measure(*runs, onedr0p, bin, "check", "--no-cache", "--fail-on=none", "."))
+		cache := filepath.Join(tmp, "cache")
+		measure(1, onedr0p, bin, "check", "--cache-dir", cache, "--fail-on=none", ".")
+		report("fluxlint check onedr0p__home-ops (warm cache)", measure(*runs, onedr0p, bin, "check", "--cache-dir", cache, "--fail-on=none", "."))
 		if flux, err := exec.LookPath("flux"); err == nil {
 			work := filepath.Join(tmp, "onedr0p")
 			check(fixture.Copy(onedr0p, work))
@@ -66,7 +69,7 @@ func main() {
 
 	synthDir := filepath.Join(tmp, "synthetic")
 	check(synth.Generate(synthDir, *size))
-	report(fmt.Sprintf("fluxlint render synthetic (%d Kustomizations)", *size), measure(3, synthDir, bin, "render", "."))
+	report(fmt.Sprintf("fluxlint render synthetic (%d Kustomizations)", *size), measure(3, synthDir, bin, "render", "--no-cache", "."))
 }
 
 // measure runs the command in dir n times and returns the median wall
