@@ -40,6 +40,9 @@ func TestCorpusMigration(t *testing.T) {
 				return plan
 			}
 			one := run(migrate.StepSuspend)
+			for _, pr := range one.Unseen {
+				t.Errorf("not seen: %s", pr)
+			}
 			if err := one.Write(false); err != nil {
 				t.Fatal(err)
 			}

@@ -150,21 +150,36 @@ func Run(opts Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	// What lockdown refuses today is found while the plan is made: both
+	// only read the render.
+	before := make(chan []analysis.Diagnostic, 1)
+	go func() { before <- lockdownFindings(res) }()
 	p := newPlanner(opts, res, prof)
 	plan, err := p.plan()
+	lockdown := <-before
 	if err != nil {
 		return plan, err
 	}
+	plan.LockdownBefore = lockdown
+	return plan, nil
+}
+
+// lockdownFindings are the errors of the multi-tenancy rules on a render,
+// with lockdown on.
+func lockdownFindings(res *render.Result) []analysis.Diagnostic {
 	on := true
-	if lp, err := profile.Derive(res, profile.Overrides{Lockdown: &on}); err == nil {
-		for _, d := range analysis.Run(res, []*analysis.Analyzer{analyzers.CrossNamespaceRef, analyzers.ConfigNamespace},
-			analysis.Config{Suite: analyzers.All, Profiles: lp}) {
-			if d.Severity == analysis.Error {
-				plan.LockdownBefore = append(plan.LockdownBefore, d)
-			}
+	lp, err := profile.Derive(res, profile.Overrides{Lockdown: &on})
+	if err != nil {
+		return nil
+	}
+	var out []analysis.Diagnostic
+	for _, d := range analysis.Run(res, []*analysis.Analyzer{analyzers.CrossNamespaceRef, analyzers.ConfigNamespace},
+		analysis.Config{Suite: analyzers.All, Profiles: lp}) {
+		if d.Severity == analysis.Error {
+			out = append(out, d)
 		}
 	}
-	return plan, nil
+	return out
 }
 
 // Write writes the changed files, all or nothing (rewrite.WriteAll): a

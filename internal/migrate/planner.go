@@ -199,10 +199,13 @@ func (p *planner) plan() (*Plan, error) {
 }
 
 // hides reports whether a render problem kept part of the repository's
-// tree from being seen: what it holds cannot be migrated or checked.
+// tree from being seen: what it holds cannot be migrated or checked. A
+// substitution problem does not: the objects are rendered (leniently),
+// and what Flux makes of them is the check's business.
 func hides(pr render.Problem) bool {
 	switch pr.Code {
-	case render.RemoteResource, render.SourceNotMapped, render.InvalidObject, render.PathNotFound, render.FluxConfiguration:
+	case render.RemoteResource, render.SourceNotMapped, render.InvalidObject, render.PathNotFound, render.FluxConfiguration,
+		render.Substitution, render.SubstituteFromMissing:
 		return false
 	}
 	return pr.Blocking()

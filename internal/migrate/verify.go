@@ -13,11 +13,9 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/fluxlint/fluxlint/analyzers"
 	"github.com/fluxlint/fluxlint/internal/analysis"
 	"github.com/fluxlint/fluxlint/internal/flux"
 	"github.com/fluxlint/fluxlint/internal/load"
-	"github.com/fluxlint/fluxlint/internal/profile"
 	"github.com/fluxlint/fluxlint/internal/render"
 )
 
@@ -454,23 +452,12 @@ func (v *verifier) identities(plan *Plan) int {
 // lockdown on: in step 2, nothing moved may have a finding. It returns the
 // findings that remain.
 func (v *verifier) lockdown() []analysis.Diagnostic {
-	on := true
-	prof, err := profile.Derive(v.after, profile.Overrides{Lockdown: &on})
-	if err != nil {
-		return nil
-	}
-	ds := analysis.Run(v.after, []*analysis.Analyzer{analyzers.CrossNamespaceRef, analyzers.ConfigNamespace},
-		analysis.Config{Suite: analyzers.All, Profiles: prof})
+	ds := lockdownFindings(v.after)
 	moved := map[string]string{} // after key -> before key
 	for k := range v.ps.moving {
 		moved[v.afterKey(v.p.byKey[k][0])] = k
 	}
-	var out []analysis.Diagnostic
 	for _, d := range ds {
-		if d.Severity != analysis.Error {
-			continue
-		}
-		out = append(out, d)
 		if d.Object == nil || v.p.opts.Step == StepSuspend {
 			continue
 		}
@@ -478,7 +465,7 @@ func (v *verifier) lockdown() []analysis.Diagnostic {
 			v.fail(v.p.byKey[bk][0], "after the migration, %s: %s [%s]", d.Pos, d.Message, d.Rule)
 		}
 	}
-	return out
+	return ds
 }
 
 // problems checks that nothing that rendered before fails now.
