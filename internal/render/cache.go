@@ -7,10 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"sync"
+	"time"
 
 	"sigs.k8s.io/kustomize/api/provider"
 	"sigs.k8s.io/kustomize/api/resmap"
@@ -34,6 +37,9 @@ import (
 type BuildCache struct {
 	// Dir, when set, keeps entries on disk too, one file per key.
 	Dir string
+	// MaxBytes bounds the entries on disk (DefaultCacheBytes when 0): past
+	// it, the least recently used are removed.
+	MaxBytes int64
 
 	mu      sync.Mutex
 	memory  map[string]resmap.ResMap
@@ -42,6 +48,9 @@ type BuildCache struct {
 	stored  int
 	written int
 }
+
+// DefaultCacheBytes is how much the on-disk cache keeps at most.
+const DefaultCacheBytes = 512 << 20
 
 // cacheVersion changes when what is cached or how it is keyed changes.
 const cacheVersion = "fluxlint build cache 1"
@@ -76,8 +85,12 @@ func (c *BuildCache) get(key string) (resmap.ResMap, bool) {
 		return m.DeepCopy(), true
 	}
 	if c.Dir != "" {
-		if data, err := os.ReadFile(filepath.Join(c.Dir, key[:2], key)); err == nil {
+		p := filepath.Join(c.Dir, key[:2], key)
+		if data, err := os.ReadFile(p); err == nil {
+			// A corrupt entry reads as a miss, and the build writes it again.
 			if m, err := decodeResMap(data); err == nil {
+				now := time.Now()
+				_ = os.Chtimes(p, now, now) // recently used
 				c.count(true)
 				return m, true
 			}
@@ -127,7 +140,49 @@ func (c *BuildCache) put(key string, m resmap.ResMap) {
 	if writeEntry(filepath.Join(c.Dir, key[:2], key), data) == nil {
 		c.mu.Lock()
 		c.written++
+		trim := c.written == 1 || c.written%256 == 0
 		c.mu.Unlock()
+		if trim {
+			c.trim()
+		}
+	}
+}
+
+// trim removes the least recently used entries on disk until they take
+// at most 80% of MaxBytes, once they take more than MaxBytes.
+func (c *BuildCache) trim() {
+	max := c.MaxBytes
+	if max <= 0 {
+		max = DefaultCacheBytes
+	}
+	type entry struct {
+		path string
+		size int64
+		used time.Time
+	}
+	var entries []entry
+	var total int64
+	_ = filepath.WalkDir(c.Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		if info, err := d.Info(); err == nil {
+			entries = append(entries, entry{p, info.Size(), info.ModTime()})
+			total += info.Size()
+		}
+		return nil
+	})
+	if total <= max {
+		return
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].used.Before(entries[j].used) })
+	for _, e := range entries {
+		if total <= max*8/10 {
+			break
+		}
+		if os.Remove(e.path) == nil {
+			total -= e.size
+		}
 	}
 }
 

@@ -75,3 +75,45 @@ func TestCacheAgrees(t *testing.T) {
 		})
 	}
 }
+
+// The disk cache stays under its bound, keeping what was used last, and a
+// corrupt entry is a miss that the next build writes again.
+func TestCacheBoundAndCorruption(t *testing.T) {
+	dir := filepath.Join(corpusDir(t), "onedr0p__home-ops")
+	c := &render.BuildCache{Dir: t.TempDir(), MaxBytes: 1}
+	if _, err := render.Render(render.Options{Dir: dir, Cache: c}); err != nil {
+		t.Fatal(err)
+	}
+	var size int64
+	var files []string
+	filepath.WalkDir(c.Dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			info, _ := d.Info()
+			size += info.Size()
+			files = append(files, p)
+		}
+		return err
+	})
+	if _, written := c.Stored(); written < 10 || len(files) >= written {
+		t.Errorf("a 1-byte cache kept %d of %d entries (%d bytes)", len(files), written, size)
+	}
+	// Corrupt every entry left: the next render misses on them and agrees.
+	for _, f := range files {
+		os.WriteFile(f, []byte("{not: [yaml"), 0o644)
+	}
+	want, err := render.Render(render.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := &render.BuildCache{Dir: c.Dir}
+	got, err := render.Render(render.Options{Dir: dir, Cache: again})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dump(t, got) != dump(t, want) {
+		t.Error("a render over corrupt entries differs")
+	}
+	if h, _ := again.Stats(); h != 0 {
+		t.Errorf("%d corrupt entries were taken", h)
+	}
+}
