@@ -31,6 +31,7 @@ func baseSide(dir, headRev, rev, tmp string) (side, *gitrev.Repo, string, error)
 	if headRev == "" {
 		headRev = "HEAD"
 	}
+	var b *review.Base
 	if rev == "HEAD" {
 		r, p, err := gitrev.Open(dir)
 		if err != nil {
@@ -40,15 +41,12 @@ func baseSide(dir, headRev, rev, tmp string) (side, *gitrev.Repo, string, error)
 		if err != nil {
 			return side{}, nil, "", err
 		}
-		d, err := review.Checkout(r, p, c, tmp)
-		if err != nil {
+		b = &review.Base{Repo: r, Prefix: p, Commit: c, Label: "HEAD (" + c.Hash.String()[:12] + ")"}
+	} else {
+		var err error
+		if b, err = review.FindBaseOf(dir, headRev, rev); err != nil {
 			return side{}, nil, "", err
 		}
-		return side{dir: d, label: "HEAD (" + c.Hash.String()[:12] + ")", cleanup: func() { os.RemoveAll(d) }}, r, p, nil
-	}
-	b, err := review.FindBaseOf(dir, headRev, rev)
-	if err != nil {
-		return side{}, nil, "", err
 	}
 	d, err := review.Checkout(b.Repo, b.Prefix, b.Commit, tmp)
 	if err != nil {

@@ -10,12 +10,6 @@ import (
 	"github.com/fluxlint/fluxlint/internal/format"
 )
 
-// Empty reports whether nothing changes in the cluster and no finding
-// comes or goes.
-func (r *Result) Empty() bool {
-	return len(r.Groups) == 0 && len(r.Introduced) == 0 && len(r.Fixed) == 0
-}
-
 // Counts says how many objects are added, removed and changed.
 func (r *Result) Counts() (added, removed, changed int) {
 	for _, g := range r.Groups {

@@ -235,20 +235,14 @@ type Base struct {
 	Repo   *gitrev.Repo
 	Prefix string // the checked directory, in the work tree
 	Commit *object.Commit
-	// Head is the head revision's commit.
-	Head *object.Commit
 	// Label says what it is, for people: "merge base of HEAD and
 	// origin/main (1a2b3c4d5e6f)".
 	Label string
 }
 
-// FindBase resolves the base of a review of dir: the merge base of HEAD
-// and rev, or of HEAD and the upstream branch when rev is empty.
-func FindBase(dir, rev string) (*Base, error) {
-	return FindBaseOf(dir, "HEAD", rev)
-}
-
-// FindBaseOf is FindBase for a head other than HEAD.
+// FindBaseOf resolves the base of a review of dir: the merge base of
+// headRev and rev, or of headRev and the upstream branch when rev is
+// empty.
 func FindBaseOf(dir, headRev, rev string) (*Base, error) {
 	repo, prefix, err := gitrev.Open(dir)
 	if err != nil {
@@ -272,7 +266,7 @@ func FindBaseOf(dir, headRev, rev string) (*Base, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Base{Repo: repo, Prefix: prefix, Commit: mb, Head: head,
+	return &Base{Repo: repo, Prefix: prefix, Commit: mb,
 		Label: fmt.Sprintf("merge base of %s and %s (%s)", headRev, name, mb.Hash.String()[:12])}, nil
 }
 
