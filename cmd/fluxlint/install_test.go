@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,7 +64,7 @@ func TestKustomizeIsFluxs(t *testing.T) {
 
 // fluxlint installs the way users install it: "go install
 // github.com/fluxlint/fluxlint/cmd/fluxlint@VERSION" through a module proxy,
-// here a file:// proxy serving this tree as a version. A replace directive
+// here a file:// proxy serving the commit at HEAD as a version. A replace directive
 // in go.mod, for one, makes that fail. The installed binary knows its
 // version.
 func TestGoInstall(t *testing.T) {
@@ -81,13 +82,12 @@ func TestGoInstall(t *testing.T) {
 		t.Fatal(err)
 	}
 	var zbuf bytes.Buffer
-	if err := modzip.CreateFromDir(&zbuf, module.Version{Path: path, Version: version}, root); err != nil {
+	// The zip holds what Git holds at HEAD, as a proxy serves a tagged
+	// commit: not the build outputs or caches of this work tree.
+	if err := modzip.CreateFromVCS(&zbuf, module.Version{Path: path, Version: version}, root, "HEAD", ""); err != nil {
 		t.Fatal(err)
 	}
-	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	gomod := zipFile(t, zbuf.Bytes(), path+"@"+version+"/go.mod")
 	info, _ := json.Marshal(map[string]string{"Version": version, "Time": "2026-12-02T00:00:00Z"})
 	for name, data := range map[string][]byte{
 		"list": []byte(version + "\n"), version + ".info": info, version + ".mod": gomod, version + ".zip": zbuf.Bytes(),
@@ -127,6 +127,25 @@ func checkZip(t *testing.T, data []byte) {
 			t.Errorf("the module zip holds %s", f.Name)
 		}
 	}
+}
+
+// zipFile is the content of one file of a zip.
+func zipFile(t *testing.T, data []byte, name string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := zr.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func goEnv(t *testing.T, key string) string {
