@@ -4,6 +4,7 @@ package main
 import (
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 
 	"github.com/fluxlint/fluxlint/internal/cli"
 )
@@ -14,5 +15,16 @@ func main() {
 		// larger heap goal trades some memory for less time in the GC.
 		debug.SetGCPercent(200)
 	}
-	os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run())
+}
+
+func run() int {
+	// FLUXLINT_CPUPROFILE names a file to write a CPU profile of the whole
+	// run to: what a developer profiles before optimising (see README).
+	if p := os.Getenv("FLUXLINT_CPUPROFILE"); p != "" {
+		if f, err := os.Create(p); err == nil && pprof.StartCPUProfile(f) == nil {
+			defer func() { pprof.StopCPUProfile(); f.Close() }()
+		}
+	}
+	return cli.Main(os.Args[1:], os.Stdout, os.Stderr)
 }

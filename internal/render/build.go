@@ -22,6 +22,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/fluxlint/fluxlint/internal/flux"
+	"github.com/fluxlint/fluxlint/internal/kubeschema"
 	"github.com/fluxlint/fluxlint/internal/load"
 )
 
@@ -88,7 +89,7 @@ func (r *renderer) build(t *tree, j job) {
 	key := g.cacheKey(manifest)
 	m, hit := r.opts.Cache.get(key)
 	if !hit {
-		if m, err = kustomizeBuild(fs, dirPath, g.openAPI); err != nil {
+		if m, err = kustomizeBuild(fs, dirPath, g.openAPI, g.patches); err != nil {
 			r.reportBuildError(k, view, clean(err.Error()), g)
 			return
 		}
@@ -201,25 +202,44 @@ func messageCleaner(repo *load.Repo) func(string) string {
 	}
 }
 
-var (
-	// buildMu lets builds run together, except one that sets kustomize's
-	// global OpenAPI schema (the "openapi" field), which runs alone.
-	buildMu    sync.RWMutex
-	schemaOnce sync.Once
-)
+// buildMu lets builds run together, except one that sets kustomize's
+// global OpenAPI schema (the "openapi" field), which runs alone, and the
+// installation of the Kubernetes schema.
+var buildMu sync.RWMutex
 
 // kustomizeBuild runs kustomize with the options Flux's Build uses (no load
-// restrictions, built-in plugins only, no reordering). Flux reloads kyaml's
-// built-in OpenAPI schema before every build; that costs more than the build
-// itself, so it is loaded once here and only reset around a build that uses
-// the "openapi" field, which is what the reset guards against.
-func kustomizeBuild(fs filesys.FileSystem, dirPath string, usesOpenAPI bool) (m resmap.ResMap, err error) {
-	loadSchema()
+// restrictions, built-in plugins only, no reordering).
+//
+// kustomize reads the Kubernetes OpenAPI schema to merge strategic-merge
+// patches, and kyaml parses its built-in copy the first time one needs it:
+// about 200 ms of CPU, more than most builds. So a build that may apply
+// one (patches says so) installs kubeschema's compact copy first, and a
+// build without patches loads no schema at all. A build that uses the
+// "openapi" field gets kyaml's schema as Flux would give it, which Flux
+// reloads before every build: the built-in one, then what the field sets.
+func kustomizeBuild(fs filesys.FileSystem, dirPath string, usesOpenAPI, patches bool) (m resmap.ResMap, err error) {
 	if usesOpenAPI {
 		buildMu.Lock()
 		defer buildMu.Unlock()
+		kubeschema.Reset()
+		_ = openapi.Schema()
+		defer kubeschema.Reset()
 	} else {
-		buildMu.RLock()
+		for {
+			if patches && !kubeschema.Installed() {
+				buildMu.Lock()
+				err := kubeschema.Install()
+				buildMu.Unlock()
+				if err != nil {
+					return nil, err
+				}
+			}
+			buildMu.RLock()
+			if !patches || kubeschema.Installed() {
+				break
+			}
+			buildMu.RUnlock() // an "openapi" build reset it meanwhile
+		}
 		defer buildMu.RUnlock()
 	}
 	defer func() {
@@ -227,23 +247,12 @@ func kustomizeBuild(fs filesys.FileSystem, dirPath string, usesOpenAPI bool) (m 
 			err = fmt.Errorf("recovered from kustomize build panic: %v", rec)
 		}
 	}()
-	if usesOpenAPI {
-		openapi.ResetOpenAPI()
-		_ = openapi.Schema()
-		defer func() {
-			openapi.ResetOpenAPI()
-			_ = openapi.Schema()
-		}()
-	}
 	k := krusty.MakeKustomizer(&krusty.Options{
 		LoadRestrictions: kustypes.LoadRestrictionsNone,
 		PluginConfig:     kustypes.DisabledPluginConfig(),
 	})
 	return k.Run(fs, dirPath)
 }
-
-// loadSchema parses kyaml's built-in OpenAPI schema, once.
-func loadSchema() { schemaOnce.Do(func() { _ = openapi.Schema() }) }
 
 // silenceStderr keeps kustomize's deprecation warnings, which it prints
 // straight to os.Stderr, out of fluxlint's output while a render runs.

@@ -281,6 +281,21 @@ func (g *layoutWalker) cacheKey(manifest []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// keyOf is the key of a build that reads nothing but parts; "" when there
+// is no cache.
+func (c *BuildCache) keyOf(what string, parts ...[]byte) string {
+	if c == nil {
+		return ""
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00", cacheVersion, what)
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d\x00", len(p))
+		h.Write(p)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
 func hashFile(h hash.Hash, f *load.File) error {
 	data, err := f.Data()
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/fluxlint/fluxlint/internal/kubeschema"
 	"github.com/fluxlint/fluxlint/internal/render"
 	"github.com/fluxlint/fluxlint/rewrite"
 )
@@ -64,12 +65,19 @@ func TestCacheAgrees(t *testing.T) {
 			if stored == 0 || h2-h1 < stored {
 				t.Errorf("the second render hit %d times; the first stored %d builds", h2-h1, stored)
 			}
+			// A run where nothing changed builds nothing, and so loads no
+			// Kubernetes schema.
+			kubeschema.Reset()
+			installs := kubeschema.Installs()
 			disk := &render.BuildCache{Dir: c.Dir}
 			if got := render1(disk); got != want {
 				t.Fatalf("with the cache read back from disk the render differs:\n%s", rewrite.Diff("render", []byte(want), []byte(got)))
 			}
 			if h, _ := disk.Stats(); written == 0 || h < written {
 				t.Errorf("from disk: %d hits; %d builds were written", h, written)
+			}
+			if _, m := disk.Stats(); m == 0 && (kubeschema.Installed() || kubeschema.Installs() != installs) {
+				t.Errorf("a render that ran no build loaded the Kubernetes schema (%v, %d installs)", kubeschema.Installed(), kubeschema.Installs()-installs)
 			}
 			t.Logf("%d builds looked up, %d kept in memory, %d on disk", h1+m1, stored, written)
 		})

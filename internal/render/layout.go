@@ -29,6 +29,10 @@ type layoutWalker struct {
 	view    *load.View
 	visited map[string]bool
 	openAPI bool
+	// patches is set when a kustomization the build reads has patches or
+	// transformers, which may merge strategic-merge patches and need the
+	// Kubernetes schema.
+	patches bool
 	entries []pathEntry
 	layout  *Layout
 	root    string // the build directory, absolute
@@ -187,6 +191,11 @@ func (g *layoutWalker) visit(dir, parent string) {
 func (g *layoutWalker) walk(dir, kfile string, m map[string]any) bool {
 	if _, ok := m["openapi"]; ok {
 		g.openAPI = true
+	}
+	for _, field := range []string{"patches", "patchesStrategicMerge", "transformers"} {
+		if _, ok := m[field]; ok {
+			g.patches = true
+		}
 	}
 	doc := g.kustomizationDoc(kfile)
 	changed := false

@@ -118,9 +118,6 @@ type renderer struct {
 // repository that cannot be read at all; everything else is a Problem.
 func Render(opts Options) (*Result, error) {
 	enforceOffline()
-	// Parsing kustomize's built-in OpenAPI schema takes as long as dozens
-	// of builds; do it while the repository is read.
-	go loadSchema()
 	opts.Limits = opts.Limits.OrDefault()
 	repo, err := load.Open(opts.Dir, r0(opts))
 	if err != nil {

@@ -50,8 +50,10 @@ func (r *renderer) instanceRoot(in flux.Instance) (*Kustomization, error) {
 	fs := filesys.MakeFsInMemory()
 	kust := yaml.NewMapRNode(nil)
 	_ = kust.PipeE(yaml.SetField("resources", yaml.NewListRNode("sync.yaml")))
+	patched := false
 	if p := load.LookupNode(in.Spec, "kustomize", "patches"); p != nil && p.Kind == yaml.SequenceNode {
 		_ = kust.PipeE(yaml.SetField("patches", yaml.NewRNode(p)))
+		patched = true
 	}
 	kb, err := kust.String()
 	if err == nil {
@@ -63,7 +65,14 @@ func (r *renderer) instanceRoot(in flux.Instance) (*Kustomization, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := kustomizeBuild(fs, "/sync", false)
+	// The build reads only these two files, so they are its key.
+	key := r.opts.Cache.keyOf("FluxInstance sync", []byte(in.SyncObjects()), []byte(kb))
+	m, hit := r.opts.Cache.get(key)
+	if !hit {
+		if m, err = kustomizeBuild(fs, "/sync", false, patched); err == nil {
+			r.opts.Cache.put(key, m)
+		}
+	}
 	if err != nil {
 		r.report(Problem{Code: BuildFailed, Pos: in.Pos("kustomize", "patches"),
 			Message: fmt.Sprintf("the sync of %s cannot be built with its spec.kustomize.patches: %s", in.From, describe(err.Error()))})
