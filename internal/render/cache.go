@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -17,7 +16,7 @@ import (
 
 	"sigs.k8s.io/kustomize/api/provider"
 	"sigs.k8s.io/kustomize/api/resmap"
-	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/fluxlint/fluxlint/internal/load"
 )
@@ -42,7 +41,7 @@ type BuildCache struct {
 	MaxBytes int64
 
 	mu      sync.Mutex
-	memory  map[string]resmap.ResMap
+	memory  map[string][]*yaml.RNode
 	hits    int
 	misses  int
 	stored  int
@@ -53,7 +52,7 @@ type BuildCache struct {
 const DefaultCacheBytes = 512 << 20
 
 // cacheVersion changes when what is cached or how it is keyed changes.
-const cacheVersion = "fluxlint build cache 1"
+const cacheVersion = "fluxlint build cache 2"
 
 // Stats says how many builds the cache saved and ran.
 func (c *BuildCache) Stats() (hits, misses int) {
@@ -74,30 +73,58 @@ func (c *BuildCache) Stored() (memory, disk int) {
 }
 
 func (c *BuildCache) get(key string) (resmap.ResMap, bool) {
+	nodes, ok := c.getNodes(key)
+	if !ok {
+		return nil, false
+	}
+	m, err := resMapOf(nodes)
+	return m, err == nil
+}
+
+func (c *BuildCache) put(key string, m resmap.ResMap) {
+	if c != nil && key != "" {
+		c.putNodes(key, m.ToRNodeSlice())
+	}
+}
+
+func resMapOf(nodes []*yaml.RNode) (resmap.ResMap, error) {
+	return resmap.NewFactory(provider.NewDefaultDepProvider().GetResourceFactory()).NewResMapFromRNodeSlice(nodes)
+}
+
+// getNodes returns a copy of the documents kept under key.
+func (c *BuildCache) getNodes(key string) ([]*yaml.RNode, bool) {
 	if c == nil || key == "" {
 		return nil, false
 	}
 	c.mu.Lock()
-	m, ok := c.memory[key]
+	kept, ok := c.memory[key]
 	c.mu.Unlock()
 	if ok {
 		c.count(true)
-		return m.DeepCopy(), true
+		return copyNodes(kept), true
 	}
 	if c.Dir != "" {
 		p := filepath.Join(c.Dir, key[:2], key)
 		if data, err := os.ReadFile(p); err == nil {
 			// A corrupt entry reads as a miss, and the build writes it again.
-			if m, err := decodeResMap(data); err == nil {
+			if nodes, err := decodeNodes(data); err == nil {
 				now := time.Now()
 				_ = os.Chtimes(p, now, now) // recently used
 				c.count(true)
-				return m, true
+				return nodes, true
 			}
 		}
 	}
 	c.count(false)
 	return nil, false
+}
+
+func copyNodes(nodes []*yaml.RNode) []*yaml.RNode {
+	out := make([]*yaml.RNode, len(nodes))
+	for i, n := range nodes {
+		out[i] = n.Copy()
+	}
+	return out
 }
 
 func (c *BuildCache) count(hit bool) {
@@ -110,31 +137,25 @@ func (c *BuildCache) count(hit bool) {
 	}
 }
 
-func (c *BuildCache) put(key string, m resmap.ResMap) {
+// putNodes keeps a copy of the documents under key.
+func (c *BuildCache) putNodes(key string, nodes []*yaml.RNode) {
 	if c == nil || key == "" {
 		return
 	}
 	c.mu.Lock()
 	if c.memory == nil {
-		c.memory = map[string]resmap.ResMap{}
+		c.memory = map[string][]*yaml.RNode{}
 	}
 	if _, had := c.memory[key]; !had {
 		c.stored++
 	}
-	c.memory[key] = m.DeepCopy()
+	c.memory[key] = copyNodes(nodes)
 	c.mu.Unlock()
 	if c.Dir == "" {
 		return
 	}
-	// On disk only what reads back as it was written: YAML does not give
-	// every block scalar back the same.
-	data, err := encodeResMap(m)
+	data, err := encodeNodes(nodes)
 	if err != nil {
-		return
-	}
-	if back, err := decodeResMap(data); err != nil {
-		return
-	} else if again, err := encodeResMap(back); err != nil || !bytes.Equal(again, data) {
 		return
 	}
 	if writeEntry(filepath.Join(c.Dir, key[:2], key), data) == nil {
@@ -205,32 +226,6 @@ func writeEntry(p string, data []byte) error {
 		os.Remove(f.Name())
 	}
 	return err
-}
-
-// encodeResMap writes every resource with all its annotations, the
-// internal ones included, which the provenance reads.
-func encodeResMap(m resmap.ResMap) ([]byte, error) {
-	var b bytes.Buffer
-	for i, r := range m.Resources() {
-		s, err := r.RNode.String()
-		if err != nil {
-			return nil, err
-		}
-		if i > 0 {
-			b.WriteString("---\n")
-		}
-		b.WriteString(s)
-	}
-	return b.Bytes(), nil
-}
-
-func decodeResMap(data []byte) (resmap.ResMap, error) {
-	nodes, err := (&kio.ByteReader{Reader: bytes.NewReader(data), OmitReaderAnnotations: true}).Read()
-	if err != nil {
-		return nil, err
-	}
-	f := resmap.NewFactory(provider.NewDefaultDepProvider().GetResourceFactory())
-	return f.NewResMapFromRNodeSlice(nodes)
 }
 
 // cacheKey is the key of a build: the generated kustomization, and every
