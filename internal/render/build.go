@@ -96,7 +96,7 @@ func (r *renderer) build(t *tree, j job) {
 		r.opts.Cache.put(key, m)
 	}
 	k.Layout = g.layout
-	r.collect(t, k, view, dirPath, m, keepOrigin)
+	r.collect(t, k, view, dirPath, m, keepOrigin, key)
 	k.Rendered = true
 }
 
@@ -311,11 +311,22 @@ func (r *renderer) reportBuildError(k *Kustomization, view *load.View, msg strin
 
 // collect turns the build output into objects: provenance, substitution,
 // commonMetadata and the owner labels, in the order kustomize-controller
-// applies them.
-func (r *renderer) collect(t *tree, k *Kustomization, view *load.View, dirPath string, m resmap.ResMap, keepOrigin bool) {
+// applies them. key is the build's cache key: the substituted objects are
+// kept under it and the substitution's inputs, unless substituting them
+// reported a problem.
+func (r *renderer) collect(t *tree, k *Kustomization, view *load.View, dirPath string, m resmap.ResMap, keepOrigin bool, key string) {
 	prov := newProvenance(view, dirPath)
 	sub := r.newSubstituter(t, k, m)
-	for _, res := range m.Resources() {
+	var subKey string
+	var kept, substituted []*yaml.RNode
+	if sub != nil {
+		subKey = sub.cacheKey(key)
+		if nodes, ok := r.opts.Cache.getNodes(subKey); ok && len(nodes) == m.Size() {
+			kept = nodes
+		}
+	}
+	problems := len(r.problems)
+	for i, res := range m.Resources() {
 		doc, gen, list := prov.locate(res)
 		if !keepOrigin {
 			_ = res.SetOrigin(nil)
@@ -334,13 +345,23 @@ func (r *renderer) collect(t *tree, k *Kustomization, view *load.View, dirPath s
 			if doc == nil {
 				obj.Unsubstituted = res.RNode.Copy() // what Git holds of a generated object
 			}
-			node = sub.apply(res, obj)
+			if kept != nil {
+				node = kept[i]
+			} else {
+				node = sub.apply(res, obj)
+				if subKey != "" {
+					substituted = append(substituted, node.Copy())
+				}
+			}
 		}
 		obj.Node = yaml.NewRNode(node.YNode())
 		setCommonMetadata(obj.Node, k)
 		fillIdentity(obj)
 		r.checkSecretShape(k, obj)
 		k.Objects = append(k.Objects, obj)
+	}
+	if kept == nil && subKey != "" && len(r.problems) == problems {
+		r.opts.Cache.putNodes(subKey, substituted)
 	}
 }
 

@@ -112,16 +112,32 @@ func (r *renderer) renderCandidates(cands []candidate) []*Kustomization {
 	type rooted struct {
 		k        *Kustomization
 		doc      *load.Doc
+		key      string // docKey(doc), or "" without a doc
 		problems []Problem
 	}
 	var roots []*rooted
 	tried := make([]bool, len(cands))
-	skip := func(c candidate) bool {
+	// covered counts, per document, the roots whose trees produce it, so
+	// that skipping a candidate costs one lookup however many roots there
+	// are (a repository may hold thousands of Kustomizations no other
+	// applies).
+	keys := make([]string, len(cands))
+	for i, c := range cands {
+		if c.doc != nil {
+			keys[i] = docKey(c.doc)
+		}
+	}
+	covered := map[string]int{}
+	skip := func(i int) bool {
+		c := cands[i]
 		if c.doc == nil {
 			return false
 		}
+		if covered[keys[i]] > 0 {
+			return true
+		}
 		for _, rt := range roots {
-			if rt.k.tree.produced[docKey(c.doc)] || underAny(c.doc.File.Path, rt.k.tree.failedDirs[1:]) {
+			if underAny(c.doc.File.Path, rt.k.tree.failedDirs[1:]) {
 				return true
 			}
 		}
@@ -130,8 +146,8 @@ func (r *renderer) renderCandidates(cands []candidate) []*Kustomization {
 	base := r.problems
 	for {
 		next := -1
-		for i, c := range cands {
-			if !tried[i] && !skip(c) {
+		for i := range cands {
+			if !tried[i] && !skip(i) {
 				next = i
 				break
 			}
@@ -151,11 +167,18 @@ func (r *renderer) renderCandidates(cands []candidate) []*Kustomization {
 		t := r.renderTree(root)
 		var kept []*rooted
 		for _, rt := range roots {
-			if rt.doc == nil || !t.produced[docKey(rt.doc)] {
+			if rt.key == "" || !t.produced[rt.key] {
 				kept = append(kept, rt)
+				continue
+			}
+			for key := range rt.k.tree.produced {
+				covered[key]--
 			}
 		}
-		roots = append(kept, &rooted{k: root, doc: c.doc, problems: r.problems})
+		for key := range t.produced {
+			covered[key]++
+		}
+		roots = append(kept, &rooted{k: root, doc: c.doc, key: keys[next], problems: r.problems})
 	}
 	r.problems = base
 	var out []*Kustomization
@@ -182,13 +205,26 @@ func (r *renderer) kustomizationDocs() []*load.Doc {
 	for _, d := range cands {
 		dirs[d] = cleanRel(d.StringAt("spec", "path"))
 	}
+	// containedBy counts the other candidates whose path holds a
+	// candidate's file: the candidates with each path, looked up for each
+	// directory above the file.
+	withPath := map[string]int{}
+	for _, d := range cands {
+		withPath[dirs[d]]++
+	}
 	containedBy := make(map[*load.Doc]int, len(cands))
 	for _, d := range cands {
-		for _, o := range cands {
-			if o != d && isUnder(d.File.Path, dirs[o]) {
-				containedBy[d]++
+		n := 0
+		for dir := path.Dir(d.File.Path); ; dir = path.Dir(dir) {
+			n += withPath[dir]
+			if dirs[d] == dir {
+				n-- // not itself
+			}
+			if dir == "." || dir == "/" {
+				break
 			}
 		}
+		containedBy[d] = n
 	}
 	sort.SliceStable(cands, func(i, j int) bool {
 		a, b := cands[i], cands[j]

@@ -1,11 +1,14 @@
 package render
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -159,6 +162,27 @@ var strictVar = regexp.MustCompile(`variable not set \(strict mode\): "([^"]*)"`
 // unset in strict mode is reported where the source writes it, and the
 // resource is then substituted as Flux does without strict mode, so the rest
 // of the output stays useful.
+// cacheKey is the key of the substituted output of the build kept under
+// key: the build, the Kustomization's postBuild, the values of its
+// variables and how substitution runs. It is "" without a build key.
+func (s *substituter) cacheKey(key string) string {
+	if key == "" {
+		return ""
+	}
+	postBuild, _ := json.Marshal(s.k.Spec.PostBuild)
+	names := make([]string, 0, len(s.vars))
+	for name := range s.vars {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var vars bytes.Buffer
+	for _, name := range names {
+		fmt.Fprintf(&vars, "%d:%s=%d:%s\n", len(name), name, len(s.vars[name]), s.vars[name])
+	}
+	flags := fmt.Sprintf("dry-run=%t limit=%d", s.r.opts.DryRunSubstitution, s.r.opts.Limits.SubstitutionBytes)
+	return s.r.opts.Cache.keyOf("substitution", []byte(key), postBuild, vars.Bytes(), []byte(flags))
+}
+
 func (s *substituter) apply(res *resource.Resource, obj *Object) *yaml.RNode {
 	if !substitutable(res.RNode.YNode()) {
 		// No "${" to substitute and no "$$" to collapse: Flux's round trip

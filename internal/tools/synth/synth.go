@@ -56,8 +56,10 @@ data:
 `); err != nil {
 		return err
 	}
+	index := "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - settings.yaml\n"
 	for i := 0; i < n; i++ {
 		name := fmt.Sprintf("app-%04d", i)
+		index += "  - " + name + "/ks.yaml\n"
 		files := map[string]string{
 			"ks.yaml": fmt.Sprintf(`apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
@@ -153,6 +155,13 @@ spec:
 			}
 		}
 	}
-	// The entry point's path lists every application's ks.yaml.
-	return nil
+	// The entry point's path lists every application's ks.yaml, and only
+	// those: without the list, Flux would build the applications'
+	// directories into the entry point too.
+	if err := write("apps/kustomization.yaml", index); err != nil {
+		return err
+	}
+	// The entry point builds one object per application (its ks.yaml),
+	// past the default limit from 2,000 applications on.
+	return write(".fluxlint.yaml", fmt.Sprintf("limits:\n  objectsPerBuild: %d\n  objectsTotal: %d\n", n+100, 10*n+1000))
 }
