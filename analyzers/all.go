@@ -17,6 +17,7 @@ var All = []*analysis.Analyzer{
 	RemovedAPI,
 	NotInFluxVersion,
 	DependencyNotFound,
+	ReferenceNotFound,
 	ReleaseName,
 	// What kept the repository from rendering.
 	YAMLSyntax,
