@@ -2,8 +2,8 @@ package analysis
 
 import (
 	"sort"
-	"time"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/fluxlint/fluxlint/internal/load"
