@@ -8,6 +8,10 @@ var All = []*analysis.Analyzer{
 	// Multi-tenancy.
 	CrossNamespaceRef,
 	ConfigNamespace,
+	MissingServiceAccount,
+	StorageNamespace,
+	DefaultNamespace,
+	AppliedTwice,
 	// Common mistakes.
 	Prune,
 	HealthChecks,
