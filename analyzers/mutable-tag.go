@@ -15,8 +15,15 @@ var MutableTag = &analysis.Analyzer{
 }
 
 func runMutableTag(p *analysis.Pass) {
+	// The source of an entry point is this repository, published as an
+	// artifact by its CI (a FluxInstance syncing oci://...:latest): its
+	// tag moves with the repository's own commits, as a branch does.
+	self := map[string]bool{}
+	for _, root := range p.Result.Roots {
+		self[root.Source.String()] = true
+	}
 	for _, o := range p.Objects() {
-		if o.Group() != flux.SourceGroup || o.Kind != flux.KindOCIRepository {
+		if o.Group() != flux.SourceGroup || o.Kind != flux.KindOCIRepository || self[o.Kind+"/"+o.Namespace+"/"+o.Name] {
 			continue
 		}
 		if o.Scalar("spec", "ref", "digest") != "" || o.Scalar("spec", "ref", "semver") != "" {
