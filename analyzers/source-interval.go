@@ -70,7 +70,7 @@ func followsMovingRevision(o *render.Object) (bool, string) {
 		case o.Scalar("spec", "ref", "branch") != "":
 			return true, "branch " + o.Scalar("spec", "ref", "branch")
 		}
-		return true, "the default branch"
+		return true, "the branch it follows without a spec.ref"
 	case flux.KindOCIRepository:
 		switch {
 		case o.Scalar("spec", "ref", "digest") != "":
