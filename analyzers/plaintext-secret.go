@@ -197,13 +197,9 @@ func reportCommitted(p *analysis.Pass) {
 		if err != nil || !bytes.Contains(data, []byte("Secret")) {
 			continue
 		}
-		docs := f.Docs()
-		if !load.IsYAML(rel) {
-			// JSON (and .YAML spellings Flux's generator skips) is YAML to
-			// the parser; the loader parses only what Flux reads.
-			docs = load.ParseBytes(f.Name(), data).Docs()
-		}
-		for _, d := range docs {
+		// JSON (and .YAML spellings Flux's generator skips) is YAML to the
+		// parser.
+		for _, d := range f.DocsAsYAML() {
 			if d.Node == nil || applied[d] || appliedAt[d.KindPos()] {
 				continue
 			}

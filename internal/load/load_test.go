@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fluxlint/fluxlint/internal/redact"
 )
 
 const threeDocs = `# leading comment
@@ -233,5 +235,31 @@ func TestAliasExpansionIsBounded(t *testing.T) {
 		if refused != c.refused || (refused && f.Refusal() == nil) {
 			t.Errorf("%s: refused %v (%v), want %v", c.name, refused, f.Docs()[0].Err, c.refused)
 		}
+	}
+}
+
+// A JSON file is parsed on request, and its Secret values reach the
+// redaction layer as a YAML file's do.
+func TestDocsAsYAMLCollectsSecrets(t *testing.T) {
+	dir := t.TempDir()
+	json := `{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "j"}, "stringData": {"token": "PLANTED-json-value"}}`
+	if err := os.WriteFile(filepath.Join(dir, "s.json"), []byte(json), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	set := redact.NewSet()
+	r, err := Open(dir, Options{Secrets: set})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := r.File("s.json")
+	if docs := f.Docs(); docs != nil {
+		t.Errorf("Docs parsed a JSON file: %v", docs)
+	}
+	docs := f.DocsAsYAML()
+	if len(docs) != 1 || docs[0].Kind != "Secret" || docs[0].Pos().File != "s.json" {
+		t.Fatalf("docs %+v", docs)
+	}
+	if got := set.Redact("x PLANTED-json-value y"); strings.Contains(got, "PLANTED") {
+		t.Errorf("the value was not collected: %s", got)
 	}
 }
