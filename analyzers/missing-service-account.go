@@ -26,11 +26,16 @@ func runMissingServiceAccount(p *analysis.Pass) {
 		if fluxNS == "" || o.Namespace == fluxNS {
 			continue
 		}
-		if sa := p.Profile(o).DefaultServiceAccount; sa.V != "" {
+		sa := p.Profile(o).DefaultServiceAccount
+		if sa.V != "" {
 			continue // it impersonates the default account in its own namespace
 		}
+		seen := ""
+		if sa.From.Default == "" {
+			seen = " (" + sa.From.String() + ")"
+		}
 		p.ReportField(o, []string{"spec", "serviceAccountName"},
-			"%s is in the tenant namespace %s but sets no spec.serviceAccountName, and the installation sets no --default-service-account (%s): it applies with the controller's own cluster-wide rights",
-			o.ID(), o.Namespace, p.Profile(o).DefaultServiceAccount.From)
+			"%s is in the tenant namespace %s but sets no spec.serviceAccountName, and the installation sets no --default-service-account%s: it applies with the controller's own cluster-wide rights",
+			o.ID(), o.Namespace, seen)
 	}
 }

@@ -49,7 +49,7 @@ func runReferenceNotFound(p *analysis.Pass) {
 			if !checkedRoles[r.Field.Role] || r.Field.RenderChecked || r.Optional || r.Name == "*" || r.Kind == "" {
 				continue
 			}
-			if produced[r.Key()] != nil {
+			if produced[r.Key()] != nil || render.HasPlaceholder(r.Name) || render.HasPlaceholder(r.Namespace) {
 				continue
 			}
 			msg := fmt.Sprintf("%s refers to %s %s/%s, which the repository does not produce: Flux fails it until the object exists; it might exist only in the cluster",

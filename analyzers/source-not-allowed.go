@@ -26,7 +26,7 @@ func runSourceNotAllowed(p *analysis.Pass) {
 	}
 	for _, o := range p.Objects() {
 		url, path := sourceURL(o)
-		if url == "" || urlAllowed(url, allowed) {
+		if url == "" || render.HasPlaceholder(url) || urlAllowed(url, allowed) {
 			continue
 		}
 		p.ReportValue(o, path, "%s fetches from %s, which allowedSources does not allow (%s)", o.ID(), url, strings.Join(allowed, ", "))
