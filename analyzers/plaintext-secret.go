@@ -188,9 +188,10 @@ func reportCommitted(p *analysis.Pass) {
 			appliedAt[o.At] = true
 		}
 	}
+	ignored := repo.GitIgnored()
 	for _, rel := range repo.Paths() {
-		if !isManifestFile(rel) {
-			continue
+		if !isManifestFile(rel) || ignored(rel) {
+			continue // not a manifest, or not in Git
 		}
 		f := repo.File(rel)
 		data, err := f.Data()

@@ -263,3 +263,40 @@ func TestDocsAsYAMLCollectsSecrets(t *testing.T) {
 		t.Errorf("the value was not collected: %s", got)
 	}
 }
+
+// Files Git ignores are not in Git: a pattern of any .gitignore of the
+// tree, for its directory and below, or of .git/info/exclude.
+func TestGitIgnored(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		".gitignore":         "*.dec.yaml\nlocal/\n",
+		"apps/.gitignore":    "secret.yaml\n",
+		"apps/secret.yaml":   "",
+		"apps/app.yaml":      "",
+		"other/secret.yaml":  "",
+		"x.dec.yaml":         "",
+		"local/deep/s.yaml":  "",
+		".git/info/exclude":  "scratch.yaml\n",
+		"scratch.yaml":       "",
+		"clusters/kept.yaml": "",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ignored := r.GitIgnored()
+	for rel, want := range map[string]bool{"apps/secret.yaml": true, "apps/app.yaml": false, "other/secret.yaml": false,
+		"x.dec.yaml": true, "local/deep/s.yaml": true, "scratch.yaml": true, "clusters/kept.yaml": false} {
+		if ignored(rel) != want {
+			t.Errorf("GitIgnored(%s) = %v, want %v", rel, !want, want)
+		}
+	}
+}
