@@ -23,7 +23,7 @@ func runAppliedTwice(p *analysis.Pass) {
 	for _, o := range p.Objects() {
 		k := o.AppliedBy
 		// A Flux Kustomization produced twice is duplicate-kustomization's.
-		if k == nil || flux.IsKustomization(o.APIVersion, o.Kind) || !tenancyOn(p, o) {
+		if k == nil || flux.IsKustomization(o.APIVersion, o.Kind) || reconcileDisabled(o) || !tenancyOn(p, o) {
 			continue
 		}
 		// Objects of different entry points are applied to different

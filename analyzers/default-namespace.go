@@ -14,7 +14,7 @@ var DefaultNamespace = &analysis.Analyzer{
 
 func runDefaultNamespace(p *analysis.Pass) {
 	for _, o := range p.Objects() {
-		if o.Namespace != "default" || o.Synthetic || !tenancyOn(p, o) {
+		if o.Namespace != "default" || o.Synthetic || reconcileDisabled(o) || !tenancyOn(p, o) {
 			continue
 		}
 		p.ReportValue(o, []string{"metadata", "namespace"},

@@ -1,6 +1,8 @@
 package analyzers
 
 import (
+	"strings"
+
 	"github.com/fluxlint/fluxlint/internal/analysis"
 	"github.com/fluxlint/fluxlint/internal/render"
 )
@@ -35,4 +37,12 @@ func fluxNamespace(p *analysis.Pass, o *render.Object) string {
 		}
 	}
 	return ""
+}
+
+// reconcileDisabled reports whether kustomize-controller leaves an object
+// out of the apply: the label or annotation
+// kustomize.toolkit.fluxcd.io/reconcile: disabled (flux-semantics §7).
+func reconcileDisabled(o *render.Object) bool {
+	const key = "kustomize.toolkit.fluxcd.io/reconcile"
+	return strings.EqualFold(o.Node.GetAnnotations()[key], "disabled") || strings.EqualFold(o.Node.GetLabels()[key], "disabled")
 }
