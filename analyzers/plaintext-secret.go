@@ -1,7 +1,10 @@
 package analyzers
 
 import (
+	"bytes"
 	"encoding/base64"
+	"fmt"
+	"path"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -22,6 +25,12 @@ var PlaintextSecret = &analysis.Analyzer{
 }
 
 func runPlaintextSecret(p *analysis.Pass) {
+	reportApplied(p)
+	reportCommitted(p)
+}
+
+// reportApplied reports the Secrets a Kustomization applies.
+func reportApplied(p *analysis.Pass) {
 	for _, o := range p.Objects() {
 		if !flux.IsSecret(o.APIVersion, o.Kind) || o.Synthetic {
 			continue
@@ -125,8 +134,32 @@ func isPlaintext(key, v string) bool {
 		return false
 	case strings.HasPrefix(key, "sops_"):
 		return false // the metadata of a SOPS-encrypted env file
+	case isSecretReference(t):
+		return false
 	}
 	return true
+}
+
+// secretReferencePrefixes begin a value that names a secret held in a
+// secret manager, which a tool swaps in before or while applying:
+// 1Password's "op inject" and Connect (op://vault/item/field), vals
+// (ref+vault://..., ref+awssm://...), argocd-vault-plugin (<path:...#key>)
+// and bank-vaults (vault:secret/data/...#key).
+var secretReferencePrefixes = []string{"op://", "ref+", "<path:", "vault:"}
+
+// isSecretReference reports whether a value is one reference to a secret
+// manager and nothing else: one line (1Password item names may hold
+// spaces).
+func isSecretReference(v string) bool {
+	if strings.ContainsAny(v, "\r\n") {
+		return false
+	}
+	for _, prefix := range secretReferencePrefixes {
+		if strings.HasPrefix(v, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func plural(n int, one, many string) string {
@@ -134,4 +167,169 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// reportCommitted reports the plaintext Secrets written in any YAML or JSON
+// file of the repository that no Kustomization applies: a test fixture, a
+// file beside the rendered tree, a manifest applied by hand. Git keeps them
+// in its history all the same. Secrets a Kustomization applies are
+// reportApplied's.
+func reportCommitted(p *analysis.Pass) {
+	repo := p.Result.Repo
+	if repo == nil {
+		return
+	}
+	applied := map[*load.Doc]bool{}
+	appliedAt := map[load.Pos]bool{} // the kind: line of a List whose items were applied
+	for _, o := range p.Objects() {
+		if o.Doc != nil {
+			applied[o.Doc] = true
+		} else if o.At.IsValid() {
+			appliedAt[o.At] = true
+		}
+	}
+	ignored := repo.GitIgnored()
+	for _, rel := range repo.Paths() {
+		if !isManifestFile(rel) || ignored(rel) {
+			continue // not a manifest, or not in Git
+		}
+		f := repo.File(rel)
+		data, err := f.Data()
+		if err != nil || !bytes.Contains(data, []byte("Secret")) {
+			continue
+		}
+		// JSON (and .YAML spellings Flux's generator skips) is YAML to the
+		// parser.
+		for _, d := range f.DocsAsYAML() {
+			if d.Node == nil || applied[d] || appliedAt[d.KindPos()] {
+				continue
+			}
+			for _, obj := range secretsIn(d.Node.YNode()) {
+				reportCommittedSecret(p, d, obj)
+			}
+		}
+	}
+}
+
+// isManifestFile reports whether a file may hold Kubernetes objects: a
+// YAML or JSON file, whatever the case of its extension.
+func isManifestFile(rel string) bool {
+	switch strings.ToLower(path.Ext(rel)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+// secretsIn lists the v1 Secret mappings of a document: the document
+// itself, or the items of a List (v1 List or any *List kind), with merge
+// keys resolved as the API server resolves them.
+func secretsIn(n *yaml.Node) []*yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	apiVersion, kind := scalarText(field(n, "apiVersion")), scalarText(field(n, "kind"))
+	if flux.IsSecret(apiVersion, kind) {
+		return []*yaml.Node{n}
+	}
+	if !strings.HasSuffix(kind, "List") {
+		return nil
+	}
+	items := field(n, "items")
+	for items != nil && items.Kind == yaml.AliasNode {
+		items = items.Alias
+	}
+	if items == nil || items.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []*yaml.Node
+	for _, item := range items.Content {
+		for item != nil && item.Kind == yaml.AliasNode {
+			item = item.Alias
+		}
+		if item != nil && item.Kind == yaml.MappingNode &&
+			flux.IsSecret(scalarText(field(item, "apiVersion")), scalarText(field(item, "kind"))) {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+// field is the value of a key of a mapping, nil when it has none. A key
+// written in the mapping wins over one its merge keys bring in, and an
+// earlier merge over a later one, as YAML's merge key type says.
+func field(m *yaml.Node, key string) *yaml.Node {
+	return fieldDepth(m, key, 0)
+}
+
+func fieldDepth(m *yaml.Node, key string, depth int) *yaml.Node {
+	for m != nil && m.Kind == yaml.AliasNode {
+		m = m.Alias
+	}
+	if m == nil || m.Kind != yaml.MappingNode || depth > 32 {
+		return nil
+	}
+	var merges []*yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		switch {
+		case k.Value == "<<" && k.Tag != "!!str":
+			if v.Kind == yaml.SequenceNode {
+				merges = append(merges, v.Content...)
+			} else {
+				merges = append(merges, v)
+			}
+		case k.Value == key:
+			return v
+		}
+	}
+	for _, mm := range merges {
+		if v := fieldDepth(mm, key, depth+1); v != nil {
+			return v
+		}
+	}
+	return nil
+}
+
+// reportCommittedSecret reports one Secret of a file that nothing applies,
+// naming its keys and never its values.
+func reportCommittedSecret(p *analysis.Pass, d *load.Doc, obj *yaml.Node) {
+	var keys []string
+	var first *yaml.Node
+	seen := map[string]bool{}
+	for _, name := range []string{"data", "stringData"} {
+		for _, kv := range entries(field(obj, name)) {
+			key, v := kv[0].Value, scalarText(kv[1])
+			if seen[name+"."+key] {
+				continue // a key written over one a merge key brings in
+			}
+			seen[name+"."+key] = true
+			if name == "data" {
+				if b, err := base64.StdEncoding.DecodeString(v); err == nil {
+					v = string(b)
+				}
+			}
+			if !isPlaintext(key, v) || strings.Contains(v, "{{") {
+				continue // "{{": a Helm or Go template, not a value
+			}
+			if first == nil {
+				first = kv[0]
+			}
+			keys = append(keys, name+"."+key)
+		}
+	}
+	if len(keys) == 0 {
+		return
+	}
+	meta := field(obj, "metadata")
+	id := "Secret " + scalarText(field(meta, "name"))
+	if ns := scalarText(field(meta, "namespace")); ns != "" {
+		id = "Secret " + ns + "/" + scalarText(field(meta, "name"))
+	}
+	p.Report(analysis.Diagnostic{Pos: load.Pos{File: d.File.Name(), Line: first.Line, Col: first.Column},
+		Message: fmt.Sprintf("%s is committed but not applied: %s %s plaintext, and Git keeps it in its history whether or not Flux applies it; encrypt it with SOPS or remove it and rotate the value",
+			id, strings.Join(keys, ", "), plural(len(keys), "holds", "hold"))})
 }

@@ -83,7 +83,8 @@ type actionRun struct {
 }
 
 // runAction runs the action's shell steps on a workspace whose
-// clusters/prod holds 12 Kustomizations without prune, in a pull request
+// clusters/prod holds 12 Kustomizations without prune (each naming its
+// copy of the ConfigMap apart, so that none applies another's), in a pull request
 // from headRepo against main, with a gh that finds comment 42 and
 // records its calls.
 func runAction(t *testing.T, root string, inputDefaults map[string]struct{ Default string }, steps []actionStep, headRepo string) actionRun {
@@ -106,7 +107,7 @@ func runAction(t *testing.T, root string, inputDefaults map[string]struct{ Defau
 	git("update-ref", "refs/remotes/origin/main", "HEAD")
 	var b strings.Builder
 	for i := 0; i < 12; i++ {
-		fmt.Fprintf(&b, "---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: app-%d\n  namespace: cluster-config\nspec:\n  interval: 10m\n  wait: true\n  path: ./apps\n  sourceRef:\n    kind: GitRepository\n    name: cluster-config\n", i)
+		fmt.Fprintf(&b, "---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: app-%d\n  namespace: cluster-config\nspec:\n  interval: 10m\n  wait: true\n  namePrefix: app-%d-\n  path: ./apps\n  sourceRef:\n    kind: GitRepository\n    name: cluster-config\n", i, i)
 	}
 	writeFile(t, filepath.Join(sub, "infra", "apps.yaml"), b.String())
 

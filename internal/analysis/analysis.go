@@ -111,6 +111,17 @@ func (p *Pass) ProfileFor(k *render.Kustomization) *profile.Profile {
 	return p.config.Profiles.For(k)
 }
 
+// Settings are the rules' settings from the configuration.
+func (p *Pass) Settings() Settings { return p.config.Settings }
+
+// Forced reports whether the configuration sets the rule's severity
+// explicitly (to anything but off or default): a rule that runs only on
+// some installations (the tenancy rules) then runs everywhere.
+func (p *Pass) Forced() bool {
+	sev, set := p.config.Severity[p.Analyzer.Name]
+	return set && sev != Off && sev != Default
+}
+
 // Findings are the findings of the analyzers that ran before this one; only
 // an analyzer with AfterOthers set sees them.
 func (p *Pass) Findings() []Diagnostic { return p.findings }

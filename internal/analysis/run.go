@@ -3,6 +3,7 @@ package analysis
 import (
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/fluxlint/fluxlint/internal/load"
@@ -22,8 +23,23 @@ type Config struct {
 	// reports nothing: it does not run, unless it looks at the others'
 	// findings (AfterOthers), which it may still silence.
 	Severity map[string]Severity
+	// Settings are the rules' settings from the configuration
+	// (config.Config.RuleSettings fills in their defaults).
+	Settings Settings
 	// running are the ids of the analyzers that run.
 	running map[string]bool
+}
+
+// Settings are the values some rules judge by. Their defaults live in
+// internal/config, the one home of defaults; a zero field turns off what
+// it governs.
+type Settings struct {
+	// MaxSourceInterval is the longest interval a source that follows a
+	// moving revision may poll at (source-interval).
+	MaxSourceInterval time.Duration
+	// AllowedSources are the globs a source URL must match
+	// (source-not-allowed); none allows every URL.
+	AllowedSources []string
 }
 
 func (c *Config) enabled(id string) bool {

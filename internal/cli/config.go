@@ -73,6 +73,11 @@ func runConfig(e *env, args []string) int {
 	if len(cfg.Exclude) > 0 {
 		out["exclude"] = cfg.Exclude
 	}
+	settings := cfg.RuleSettings()
+	out["maxSourceInterval"] = settings.MaxSourceInterval.String()
+	if len(settings.AllowedSources) > 0 {
+		out["allowedSources"] = settings.AllowedSources
+	}
 	b, err := yaml.Marshal(out)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "fluxlint config: %v\n", err)

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -53,6 +54,13 @@ type Config struct {
 	// FluxConfiguration picks one of several AKS fluxConfigurations written
 	// as code (Terraform, ARM) in the repository.
 	FluxConfiguration string `json:"fluxConfiguration,omitempty"`
+	// MaxSourceInterval is the longest polling interval of a source that
+	// follows a moving revision (rule source-interval); zero for the
+	// default, DefaultMaxSourceInterval.
+	MaxSourceInterval time.Duration `json:"maxSourceInterval,omitempty"`
+	// AllowedSources are globs (doublestar syntax) that every source URL
+	// must match (rule source-not-allowed); none allows every URL.
+	AllowedSources []string `json:"allowedSources,omitempty"`
 
 	// Positions of the keys, for messages about their values.
 	pos map[string]load.Pos
@@ -102,7 +110,22 @@ func gitRoot(dir string) string {
 }
 
 var knownKeys = []string{"configNamespace", "configName", "kustomizations", "sources", "rules", "exclude", "strictSubstitute", "limits",
-	"fluxVersion", "lockdown", "aksExtensionVersion", "fluxConfiguration"}
+	"fluxVersion", "lockdown", "aksExtensionVersion", "fluxConfiguration", "maxSourceInterval", "allowedSources"}
+
+// DefaultMaxSourceInterval is the longest polling interval of a source
+// that follows a branch, a mutable tag or a range before source-interval
+// reports it: the seed guide's "Polling interval too long" (a source
+// should notice a push within minutes, not hours).
+const DefaultMaxSourceInterval = 10 * time.Minute
+
+// RuleSettings are the settings the rules judge by, defaults filled in.
+func (c *Config) RuleSettings() analysis.Settings {
+	s := analysis.Settings{MaxSourceInterval: c.MaxSourceInterval, AllowedSources: c.AllowedSources}
+	if s.MaxSourceInterval == 0 {
+		s.MaxSourceInterval = DefaultMaxSourceInterval
+	}
+	return s
+}
 
 // Load reads the configuration file at file; display is the name used in
 // messages. Unknown keys, wrong types and bad values are errors that name
@@ -170,6 +193,26 @@ func Parse(data []byte, display string) (*Config, error) {
 			c.AKSExtensionVersion, err = str(v, k.Value)
 		case "fluxConfiguration":
 			c.FluxConfiguration, err = str(v, k.Value)
+		case "maxSourceInterval":
+			d, perr := time.ParseDuration(v.Value)
+			if perr != nil || v.Kind != yaml.ScalarNode || d <= 0 {
+				return nil, fail(v, "maxSourceInterval: want a positive duration such as 10m or 1h, not %q", v.Value)
+			}
+			c.MaxSourceInterval = d
+		case "allowedSources":
+			if v.Kind != yaml.SequenceNode {
+				return nil, fail(v, "allowedSources: want a list of URL globs such as https://github.com/my-org/**")
+			}
+			for _, item := range v.Content {
+				s, err := str(item, "allowedSources")
+				if err != nil {
+					return nil, err
+				}
+				if !doublestar.ValidatePattern(s) {
+					return nil, fail(item, "allowedSources: bad pattern %q", s)
+				}
+				c.AllowedSources = append(c.AllowedSources, s)
+			}
 		case "kustomizations":
 			if v.Kind != yaml.SequenceNode {
 				return nil, fail(v, "kustomizations: want a list")

@@ -57,6 +57,8 @@ func TestParseErrorsNameTheirLine(t *testing.T) {
 		"sources:\n  GitRepository/x: ./x\n":                `.fluxlint.yaml:2:3: sources: "GitRepository/x" is not Kind/namespace/name`,
 		"strictSubstitute: sometimes\n":                     ".fluxlint.yaml:1:19: strictSubstitute: want true or false",
 		"- a\n- b\n":                                        ".fluxlint.yaml:1:1: the configuration must be a mapping",
+		"maxSourceInterval: soon\n":                         `.fluxlint.yaml:1:20: maxSourceInterval: want a positive duration such as 10m or 1h, not "soon"`,
+		"allowedSources: https://github.com/x/**\n":         ".fluxlint.yaml:1:17: allowedSources: want a list of URL globs",
 	} {
 		_, err := Parse([]byte(src), ".fluxlint.yaml")
 		if err == nil || !strings.HasPrefix(err.Error(), want) {
@@ -123,5 +125,19 @@ func TestFindWalksUpToTheGitRoot(t *testing.T) {
 	os.MkdirAll(plain, 0o755)
 	if got := Find(plain); got != "" {
 		t.Errorf("outside Git, found %q", got)
+	}
+}
+
+// The rules' settings have their defaults here, and only here.
+func TestRuleSettings(t *testing.T) {
+	c, err := Parse([]byte("maxSourceInterval: 1h\nallowedSources:\n  - https://github.com/my-org/**\n"), ".fluxlint.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := c.RuleSettings(); s.MaxSourceInterval.String() != "1h0m0s" || len(s.AllowedSources) != 1 {
+		t.Errorf("settings %+v", s)
+	}
+	if s := (&Config{}).RuleSettings(); s.MaxSourceInterval != DefaultMaxSourceInterval || s.AllowedSources != nil {
+		t.Errorf("defaults %+v", s)
 	}
 }

@@ -38,6 +38,15 @@ type RefField struct {
 	Lockdown bool
 	// Role says what the reference is for.
 	Role RefRole
+	// Optional is set when Flux honours optional: true on the reference: a
+	// missing object is then skipped instead of failing the holder
+	// (valuesFrom, substituteFrom).
+	Optional bool
+	// RenderChecked is set when the renderer itself reports a reference to
+	// an object the repository does not hold, because it needs the object
+	// to render (substituteFrom: rule substitute-from-missing); the rule
+	// reference-not-found leaves such fields to it.
+	RenderChecked bool
 }
 
 // RefRole groups references by what they are for.
@@ -67,7 +76,7 @@ var RefFields = []RefField{
 	{Group: KustomizeGroup, Kind: KindKustomization, Path: p("spec", "sourceRef"), Namespaced: true, Lockdown: true, Role: RoleSource},
 	{Group: KustomizeGroup, Kind: KindKustomization, Path: p("spec", "dependsOn", "[]"), Target: KindKustomization, Namespaced: true, Role: RoleDependency},
 	{Group: KustomizeGroup, Kind: KindKustomization, Path: p("spec", "healthChecks", "[]"), Namespaced: true, NoDefault: true, Role: RoleHealthCheck},
-	{Group: KustomizeGroup, Kind: KindKustomization, Path: p("spec", "postBuild", "substituteFrom", "[]"), Target: "ConfigMap", Role: RoleInput},
+	{Group: KustomizeGroup, Kind: KindKustomization, Path: p("spec", "postBuild", "substituteFrom", "[]"), Target: "ConfigMap", Role: RoleInput, Optional: true, RenderChecked: true},
 	{Group: KustomizeGroup, Kind: KindKustomization, Path: p("spec", "decryption", "secretRef"), Target: "Secret", Role: RoleCredentials},
 	{Group: KustomizeGroup, Kind: KindKustomization, Path: p("spec", "kubeConfig", "secretRef"), Target: "Secret", Role: RoleCredentials},
 	{Group: KustomizeGroup, Kind: KindKustomization, Path: p("spec", "serviceAccountName"), Target: "ServiceAccount", Scalar: true, Role: RoleCredentials},
@@ -75,7 +84,7 @@ var RefFields = []RefField{
 	{Group: HelmGroup, Kind: KindHelmRelease, Path: p("spec", "chart", "spec", "sourceRef"), Target: KindHelmRepository, Namespaced: true, Lockdown: true, Role: RoleSource},
 	{Group: HelmGroup, Kind: KindHelmRelease, Path: p("spec", "chartRef"), Target: KindOCIRepository, Namespaced: true, Lockdown: true, Role: RoleSource},
 	{Group: HelmGroup, Kind: KindHelmRelease, Path: p("spec", "dependsOn", "[]"), Target: KindHelmRelease, Namespaced: true, Role: RoleDependency},
-	{Group: HelmGroup, Kind: KindHelmRelease, Path: p("spec", "valuesFrom", "[]"), Target: "ConfigMap", Role: RoleInput},
+	{Group: HelmGroup, Kind: KindHelmRelease, Path: p("spec", "valuesFrom", "[]"), Target: "ConfigMap", Role: RoleInput, Optional: true},
 	{Group: HelmGroup, Kind: KindHelmRelease, Path: p("spec", "kubeConfig", "secretRef"), Target: "Secret", Role: RoleCredentials},
 	{Group: HelmGroup, Kind: KindHelmRelease, Path: p("spec", "serviceAccountName"), Target: "ServiceAccount", Scalar: true, Role: RoleCredentials},
 	// source-controller
@@ -130,7 +139,8 @@ type Reference struct {
 	APIVersion, Kind, Namespace, Name string
 	// NamespaceWritten is set when the reference names its namespace.
 	NamespaceWritten bool
-	// Optional is set when the reference says optional: true.
+	// Optional is set when the reference says optional: true and its
+	// field honours it (RefField.Optional).
 	Optional bool
 }
 
@@ -180,7 +190,7 @@ func References(obj *yaml.Node) []Reference {
 						r.Namespace, r.NamespaceWritten = v, true
 					}
 				}
-				r.Optional = get(n, "optional") == "true"
+				r.Optional = f.Optional && get(n, "optional") == "true"
 			}
 			if r.Name != "" {
 				out = append(out, r)

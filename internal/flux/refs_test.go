@@ -59,3 +59,31 @@ func pick(b bool, yes, no string) string {
 	}
 	return no
 }
+
+// optional: true counts only where Flux honours it: a chartRef that says
+// it is still required.
+func TestOptionalOnlyWhereFluxHonoursIt(t *testing.T) {
+	n, err := yaml.Parse(`apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: app
+  namespace: apps
+spec:
+  chartRef:
+    kind: OCIRepository
+    name: app
+    optional: true
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := References(n.YNode())
+	if len(refs) != 1 || refs[0].Optional {
+		t.Errorf("chartRef read as optional: %+v", refs)
+	}
+	for _, f := range RefFields {
+		if f.Optional && f.Role != RoleInput {
+			t.Errorf("%s %v: only valuesFrom and substituteFrom take optional", f.Kind, f.Path)
+		}
+	}
+}

@@ -61,7 +61,7 @@ func Run(opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	ds := analysis.Run(res, list, analysis.Config{Suite: opts.Suite, Severity: cfg.Rules, Profiles: profiles})
+	ds := analysis.Run(res, list, analysis.Config{Suite: opts.Suite, Severity: cfg.Rules, Profiles: profiles, Settings: cfg.RuleSettings()})
 	pipeline := append([]Filter{Unsilenced{}, Excluded{Config: cfg}}, opts.Filters...)
 	pipeline = append(pipeline, Sorted{})
 	rep := &Report{Result: res, Config: cfg, Profiles: profiles, Dropped: map[string]int{}}

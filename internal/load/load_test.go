@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fluxlint/fluxlint/internal/redact"
 )
 
 const threeDocs = `# leading comment
@@ -232,6 +234,69 @@ func TestAliasExpansionIsBounded(t *testing.T) {
 		refused := len(f.Docs()) == 1 && errors.As(f.Docs()[0].Err, &ae)
 		if refused != c.refused || (refused && f.Refusal() == nil) {
 			t.Errorf("%s: refused %v (%v), want %v", c.name, refused, f.Docs()[0].Err, c.refused)
+		}
+	}
+}
+
+// A JSON file is parsed on request, and its Secret values reach the
+// redaction layer as a YAML file's do.
+func TestDocsAsYAMLCollectsSecrets(t *testing.T) {
+	dir := t.TempDir()
+	json := `{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "j"}, "stringData": {"token": "PLANTED-json-value"}}`
+	if err := os.WriteFile(filepath.Join(dir, "s.json"), []byte(json), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	set := redact.NewSet()
+	r, err := Open(dir, Options{Secrets: set})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := r.File("s.json")
+	if docs := f.Docs(); docs != nil {
+		t.Errorf("Docs parsed a JSON file: %v", docs)
+	}
+	docs := f.DocsAsYAML()
+	if len(docs) != 1 || docs[0].Kind != "Secret" || docs[0].Pos().File != "s.json" {
+		t.Fatalf("docs %+v", docs)
+	}
+	if got := set.Redact("x PLANTED-json-value y"); strings.Contains(got, "PLANTED") {
+		t.Errorf("the value was not collected: %s", got)
+	}
+}
+
+// Files Git ignores are not in Git: a pattern of any .gitignore of the
+// tree, for its directory and below, or of .git/info/exclude.
+func TestGitIgnored(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		".gitignore":         "*.dec.yaml\nlocal/\n",
+		"apps/.gitignore":    "secret.yaml\n",
+		"apps/secret.yaml":   "",
+		"apps/app.yaml":      "",
+		"other/secret.yaml":  "",
+		"x.dec.yaml":         "",
+		"local/deep/s.yaml":  "",
+		".git/info/exclude":  "scratch.yaml\n",
+		"scratch.yaml":       "",
+		"clusters/kept.yaml": "",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ignored := r.GitIgnored()
+	for rel, want := range map[string]bool{"apps/secret.yaml": true, "apps/app.yaml": false, "other/secret.yaml": false,
+		"x.dec.yaml": true, "local/deep/s.yaml": true, "scratch.yaml": true, "clusters/kept.yaml": false} {
+		if ignored(rel) != want {
+			t.Errorf("GitIgnored(%s) = %v, want %v", rel, !want, want)
 		}
 	}
 }

@@ -250,6 +250,23 @@ func (f *File) Docs() []*Doc {
 	return f.docs
 }
 
+// DocsAsYAML parses the file as YAML whatever its name (a .json file, a
+// .YAML in capitals), with the tree's limits, collecting its Secret values
+// for the redaction layer as Docs does. Docs parses only the files Flux's
+// generator reads; this is for rules that look at everything in Git.
+func (f *File) DocsAsYAML() []*Doc {
+	if IsYAML(f.Path) {
+		return f.Docs()
+	}
+	f.load()
+	if f.readErr != nil {
+		return nil
+	}
+	g := &File{Path: f.Path, Mode: f.Mode, Size: f.Size, repo: f.repo, data: f.data}
+	g.once.Do(func() { parseDocuments(g) })
+	return g.docs
+}
+
 // ReadErr is the error reading the file, if any.
 func (f *File) ReadErr() error {
 	f.load()

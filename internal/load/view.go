@@ -59,6 +59,49 @@ func (r *Repo) IgnoreMatcher(specIgnore string) gitignore.Matcher {
 	return sourceignore.NewMatcher(append(sourceignore.VCSPatterns(nil), ps...))
 }
 
+// GitIgnored reports whether Git ignores the file at rel: a pattern of a
+// .gitignore file of the tree, or of .git/info/exclude, matches it or a
+// directory above it. Such a file is not committed unless someone forced
+// it in, which fluxlint cannot see without reading Git's index; a
+// developer's decrypted copy of a Secret is the common case.
+func (r *Repo) GitIgnored() func(rel string) bool {
+	var ps []gitignore.Pattern
+	for _, p := range r.paths {
+		if path.Base(p) != ".gitignore" {
+			continue
+		}
+		data, err := r.files[p].Data()
+		if err != nil {
+			continue
+		}
+		var domain []string
+		if dir := path.Dir(p); dir != "." {
+			domain = strings.Split(dir, "/")
+		}
+		ps = append(ps, sourceignore.ReadPatterns(bytes.NewReader(data), domain)...)
+	}
+	// Only a regular file: a link could lead out of the repository.
+	exclude := filepath.Join(r.Root, ".git", "info", "exclude")
+	if info, err := os.Lstat(exclude); err == nil && info.Mode().IsRegular() && info.Size() <= 1<<20 {
+		if data, err := os.ReadFile(exclude); err == nil {
+			ps = append(ps, sourceignore.ReadPatterns(bytes.NewReader(data), nil)...)
+		}
+	}
+	if len(ps) == 0 {
+		return func(string) bool { return false }
+	}
+	m := gitignore.NewMatcher(ps)
+	return func(rel string) bool {
+		parts := strings.Split(rel, "/")
+		for i := 1; i < len(parts); i++ {
+			if m.Match(parts[:i], true) {
+				return true
+			}
+		}
+		return m.Match(parts, false)
+	}
+}
+
 // View returns the artifact of the repo for a source with the given
 // spec.ignore.
 func (r *Repo) View(specIgnore string) *View {

@@ -72,10 +72,12 @@ func (p *provenance) locate(res *resource.Resource) (doc *load.Doc, gen generato
 			best, score = d, s
 		}
 	}
-	if best != nil {
+	if best != nil && (score&(16|8) != 0 || list == nil) {
 		p.used[best] = true
 		return best, generator{}, nil
 	}
+	// A document of the same kind whose name is unrelated is not the
+	// source when the file has a List: the resource is one of its items.
 	return nil, generator{}, list
 }
 

@@ -123,6 +123,14 @@ func findInBuild(m resmap.ResMap, kind, namespace, name string) *Object {
 	return nil
 }
 
+// HasPlaceholder reports whether a rendered value holds a variable fluxlint
+// could not give its value: a placeholder for a Secret's or an absent
+// object's variable, or a ${VAR} left unsubstituted. Rules that compare
+// names or URLs skip such values rather than judge a stand-in.
+func HasPlaceholder(v string) bool {
+	return strings.Contains(v, "${") || strings.Contains(v, "__SECRET_") || strings.Contains(v, "__SOPS_") || strings.Contains(v, "__UNKNOWN_")
+}
+
 // absentPlaceholder stands for a variable of an object that is not in the
 // repository.
 func absentPlaceholder(key, name string) string {
