@@ -17,6 +17,7 @@ var All = []*analysis.Analyzer{
 	RemovedAPI,
 	NotInFluxVersion,
 	DependencyNotFound,
+	Schema,
 	ReleaseName,
 	// What kept the repository from rendering.
 	YAMLSyntax,
