@@ -36,8 +36,9 @@ func runSchema(p *analysis.Pass) {
 			continue
 		}
 		var (
-			vs   []schema.Violation
-			what string
+			vs      []schema.Violation
+			what    string
+			younger []string
 		)
 		switch {
 		case flux.IsFlux(o.APIVersion):
@@ -55,6 +56,12 @@ func runSchema(p *analysis.Pass) {
 				continue
 			}
 			what = "the " + o.Kind + " API (" + o.APIVersion + ", CRD of Flux " + schema.FluxRelease + ")"
+			// A field the installation's Flux is too old for is
+			// not-in-flux-version's finding, even when the CRDs fluxlint
+			// carries do not know it either.
+			for _, y := range flux.YoungerFields(o.Node.YNode(), v) {
+				younger = append(younger, strings.Join(y.Path, "."))
+			}
 		case schema.IsCore(o.APIVersion, o.Kind):
 			vs = schema.ValidateCore(o.APIVersion, o.Kind, o.Node.YNode())
 			what = "the Kubernetes " + o.Kind + " API (" + o.APIVersion + ")"
@@ -65,7 +72,7 @@ func runSchema(p *analysis.Pass) {
 			if decodeFailed[o] && (v.Problem == schema.Type || v.Pattern) {
 				continue
 			}
-			if unresolved(o, v.Path) {
+			if unresolved(o, v.Path) || under(v.Path, younger) {
 				continue
 			}
 			reportViolation(p, o, v, what)
@@ -95,8 +102,15 @@ func reportViolation(p *analysis.Pass, o *render.Object, v schema.Violation, wha
 	field := strings.Join(v.Path, ".")
 	switch v.Problem {
 	case schema.Unknown:
-		p.ReportField(o, v.Path, "%s sets %s, which is not a field of %s: server-side apply refuses the object (field not declared in schema)",
-			o.ID(), field, what)
+		hint := ""
+		if v.Suggestion != "" {
+			hint = "; did you mean " + v.Suggestion + "?"
+			if strings.Contains(v.Message, "required") {
+				hint = "; did you mean " + v.Suggestion + ", which it requires?"
+			}
+		}
+		p.ReportField(o, v.Path, "%s sets %s, which is not a field of %s: server-side apply refuses the object (field not declared in schema)%s",
+			o.ID(), field, what, hint)
 	case schema.Required:
 		req := v.Field
 		if field != "" {
@@ -127,4 +141,15 @@ func orRoot(f string) string {
 // install the controllers' own CRDs.
 func byOperator(installation string) bool {
 	return !strings.HasPrefix(installation, "flux bootstrap") && !strings.HasPrefix(installation, "AKS")
+}
+
+// under reports whether path is one of fields or inside one.
+func under(path []string, fields []string) bool {
+	p := strings.Join(path, ".")
+	for _, f := range fields {
+		if p == f || strings.HasPrefix(p, f+".") {
+			return true
+		}
+	}
+	return false
 }

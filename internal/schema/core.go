@@ -62,8 +62,9 @@ func ValidateCore(apiVersion, kind string, obj *yaml.Node) []Violation {
 	if obj.Kind == yaml.DocumentNode && len(obj.Content) > 0 {
 		obj = obj.Content[0]
 	}
-	w := &coreWalk{root: root, goType: goTypeOf(apiVersion, kind)}
+	w := &coreWalk{root: root, goType: goTypeOf(apiVersion, kind), props: map[string][]string{}}
 	w.walk(obj, s, nil, true)
+	w.out = explainTypos(w.out, func(path []string) []string { return w.props[strings.Join(path, ".")] })
 	sortViolations(w.out)
 	return w.out
 }
@@ -72,6 +73,8 @@ type coreWalk struct {
 	root   *spec.Schema
 	goType reflect.Type
 	out    []Violation
+	// props are the fields of the objects that have unknown ones, by path.
+	props map[string][]string
 }
 
 const (
@@ -79,14 +82,29 @@ const (
 	refIntOrString = "#/definitions/io.k8s.apimachinery.pkg.util.intstr.IntOrString"
 )
 
+// resolved memoizes references: resolving one walks kyaml's document.
+// It is keyed by the document too, which kyaml lets a kustomization swap.
+var resolved sync.Map // refKey -> *spec.Schema
+
+type refKey struct {
+	root *spec.Schema
+	ref  string
+}
+
 func (w *coreWalk) resolve(s *spec.Schema) (*spec.Schema, string) {
 	ref := ""
 	for i := 0; s != nil && s.Ref.String() != "" && i < 10; i++ {
 		ref = s.Ref.String()
+		key := refKey{w.root, ref}
+		if r, ok := resolved.Load(key); ok {
+			s = r.(*spec.Schema)
+			continue
+		}
 		r, err := openapi.Resolve(&s.Ref, w.root)
 		if err != nil {
 			return nil, ref
 		}
+		resolved.Store(key, r)
 		s = r
 	}
 	return s, ref
@@ -149,6 +167,13 @@ func (w *coreWalk) walk(n *yaml.Node, s *spec.Schema, path []string, top bool) {
 				continue // an open object, or a field added after 1.21
 			}
 			w.out = append(w.out, Violation{Path: p, Problem: Unknown, Message: "not a field of the API"})
+			if _, ok := w.props[strings.Join(path, ".")]; !ok {
+				var names []string
+				for name := range s.Properties {
+					names = append(names, name)
+				}
+				w.props[strings.Join(path, ".")] = names
+			}
 		}
 		for _, r := range s.Required {
 			if !keys[r] {

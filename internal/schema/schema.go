@@ -51,6 +51,8 @@ type Violation struct {
 	Problem Problem
 	// Pattern is set for an Invalid value that breaks a pattern.
 	Pattern bool
+	// Suggestion is, for an Unknown field, the field it likely meant.
+	Suggestion string
 	// Message says what is wrong, without the field's path; it never
 	// quotes the value.
 	Message string
@@ -242,6 +244,7 @@ func ValidateFlux(apiVersion, kind string, obj *yaml.Node, opts Options) (vs []V
 		return nil, true, err
 	}
 	vs = violations(sch.Validate(v), v)
+	vs = explainTypos(vs, func(path []string) []string { return propsAt(sch, path) })
 	vs = append(vs, rules(apiVersion, kind, v)...)
 	sortViolations(vs)
 	return vs, true, nil
