@@ -65,6 +65,13 @@ func ValidateCore(apiVersion, kind string, obj *yaml.Node) []Violation {
 	w := &coreWalk{root: root, goType: goTypeOf(apiVersion, kind), props: map[string][]string{}}
 	w.walk(obj, s, nil, true)
 	w.out = explainTypos(w.out, func(path []string) []string { return w.props[strings.Join(path, ".")] })
+	if v, err := Value(obj); err == nil {
+		for _, m := range metadata(apiVersion, kind, v) {
+			if m.Problem != Type { // the walk has judged the types
+				w.out = append(w.out, m)
+			}
+		}
+	}
 	sortViolations(w.out)
 	return w.out
 }

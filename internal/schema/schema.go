@@ -246,6 +246,7 @@ func ValidateFlux(apiVersion, kind string, obj *yaml.Node, opts Options) (vs []V
 	vs = violations(sch.Validate(v), v)
 	vs = explainTypos(vs, func(path []string) []string { return propsAt(sch, path) })
 	vs = append(vs, rules(apiVersion, kind, v)...)
+	vs = append(vs, metadata(apiVersion, kind, v)...)
 	sortViolations(vs)
 	return vs, true, nil
 }

@@ -208,3 +208,38 @@ spec:
 		ValidateCore("apps/v1", "Deployment", obj)
 	}
 }
+
+func TestMetadata(t *testing.T) {
+	obj := parse(t, `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: Apps
+  namespace: flux_system
+  labels:
+    app.kubernetes.io/name: "web app"
+    enabled: true
+  annotations:
+    "bad key!": x
+spec:
+  interval: 10m
+  prune: true
+  sourceRef: {kind: GitRepository, name: flux-system}
+`)
+	vs, _, _ := ValidateFlux("kustomize.toolkit.fluxcd.io/v1", "Kustomization", obj, Options{})
+	got := strings.Join(strs(vs), "\n")
+	for _, want := range []string{
+		"metadata.name: is invalid: a lowercase RFC 1123 subdomain",
+		"metadata.namespace: is invalid: a lowercase RFC 1123 label",
+		"metadata.labels.app.kubernetes.io/name: ",
+		"metadata.labels.enabled: is a boolean, must be a string",
+		"metadata.annotations.bad key!: is invalid: key name part must consist",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in\n%s", want, got)
+		}
+	}
+	rb := parse(t, "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: system:flux:view\n")
+	if vs := ValidateCore("rbac.authorization.k8s.io/v1", "ClusterRole", rb); len(vs) != 0 {
+		t.Errorf("an RBAC name may hold ':': %v", strs(vs))
+	}
+}
