@@ -20,6 +20,9 @@ var Schema = &analysis.Analyzer{
 	Run:      runSchema,
 }
 
+// crdRelease is the Flux release whose CRDs internal/schema carries.
+var crdRelease, _ = flux.ParseVersion(schema.FluxRelease)
+
 func runSchema(p *analysis.Pass) {
 	// invalid-object already reports a Kustomization whose spec does not
 	// decode into the API's Go types (a wrong type, a malformed duration);
@@ -39,6 +42,7 @@ func runSchema(p *analysis.Pass) {
 			vs      []schema.Violation
 			what    string
 			younger []string
+			newer   bool
 		)
 		switch {
 		case flux.IsFlux(o.APIVersion):
@@ -62,6 +66,10 @@ func runSchema(p *analysis.Pass) {
 			for _, y := range flux.YoungerFields(o.Node.YNode(), v) {
 				younger = append(younger, strings.Join(y.Path, "."))
 			}
+			// A Flux newer than the CRDs fluxlint carries may have added
+			// fields and values: only what it cannot have changed is
+			// judged (types, required fields, patterns).
+			newer = crdRelease.Less(v)
 		case schema.IsCore(o.APIVersion, o.Kind):
 			vs = schema.ValidateCore(o.APIVersion, o.Kind, o.Node.YNode())
 			what = "the Kubernetes " + o.Kind + " API (" + o.APIVersion + ")"
@@ -70,6 +78,9 @@ func runSchema(p *analysis.Pass) {
 		}
 		for _, v := range vs {
 			if decodeFailed[o] && (v.Problem == schema.Type || v.Pattern) {
+				continue
+			}
+			if newer && (v.Problem == schema.Unknown || (v.Problem == schema.Invalid && strings.HasPrefix(v.Message, "must be one of"))) {
 				continue
 			}
 			if unresolved(o, v.Path) || under(v.Path, younger) {
