@@ -9,7 +9,9 @@
 package schema
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -29,6 +31,11 @@ var crds embed.FS
 
 // FluxRelease is the Flux release line whose CRDs crds/ holds.
 const FluxRelease = "2.9"
+
+// CoreRelease is the Kubernetes release of kyaml's built-in OpenAPI
+// document (kyaml v0.21's kubernetesapi DefaultOpenAPI); a test holds it
+// to what kyaml says.
+const CoreRelease = "v1.21.2"
 
 // Problem is what is wrong with a field.
 type Problem int
@@ -461,3 +468,20 @@ func mergeInto(m map[string]any, merged any) {
 		}
 	}
 }
+
+var fingerprint = sync.OnceValue(func() string {
+	h := sha256.New()
+	files, _ := crds.ReadDir("crds")
+	for _, f := range files {
+		b, _ := crds.ReadFile("crds/" + f.Name())
+		fmt.Fprintf(h, "%s %d\n", f.Name(), len(b))
+		h.Write(b)
+	}
+	fmt.Fprintf(h, "kyaml openapi %s\n", CoreRelease)
+	return hex.EncodeToString(h.Sum(nil))[:16]
+})
+
+// Fingerprint identifies the schemas this package judges by, without
+// loading any: with an object's bytes and its Options it keys a cache of
+// its violations, since validation is a pure function of them.
+func Fingerprint() string { return fingerprint() }

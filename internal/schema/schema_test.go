@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -241,5 +242,43 @@ spec:
 	rb := parse(t, "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: system:flux:view\n")
 	if vs := ValidateCore("rbac.authorization.k8s.io/v1", "ClusterRole", rb); len(vs) != 0 {
 		t.Errorf("an RBAC name may hold ':': %v", strs(vs))
+	}
+}
+
+// TestEveryCRDCompiles guards go generate: each embedded schema compiles,
+// with and without Flux Operator's kinds, and every Flux kind has one.
+func TestEveryCRDCompiles(t *testing.T) {
+	files, err := crds.ReadDir("crds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 15 {
+		t.Errorf("%d schemas, want the 15 kinds of Flux 2.9", len(files))
+	}
+	for _, f := range files {
+		parts := strings.Split(strings.TrimSuffix(f.Name(), ".json"), "_")
+		if len(parts) != 3 {
+			t.Errorf("%s: not group_kind_version.json", f.Name())
+			continue
+		}
+		for _, op := range []bool{false, true} {
+			name := fileName(parts[0], parts[1], parts[2])
+			if name != "crds/"+f.Name() {
+				t.Errorf("%s: name mismatch %s", f.Name(), name)
+			}
+			// fluxSchema wants the kind's spelling only to lower-case it.
+			if sch, err := fluxSchema(parts[0]+"/"+parts[2], parts[1], Options{Operator: op}); sch == nil || err != nil {
+				t.Errorf("%s: %v", f.Name(), err)
+			}
+		}
+	}
+}
+
+func TestCoreRelease(t *testing.T) {
+	if v := openapi.GetSchemaVersion(); v != CoreRelease {
+		t.Errorf("kyaml's OpenAPI document is %s; CoreRelease says %s", v, CoreRelease)
+	}
+	if len(Fingerprint()) != 16 || Fingerprint() != Fingerprint() {
+		t.Error("Fingerprint is not a stable 16-character key")
 	}
 }
