@@ -83,6 +83,9 @@ func runSchema(p *analysis.Pass) {
 			if newer && (v.Problem == schema.Unknown || (v.Problem == schema.Invalid && strings.HasPrefix(v.Message, "must be one of"))) {
 				continue
 			}
+			if v.Problem == schema.Required && flux.IsKustomization(o.APIVersion, o.Kind) && v.Field == "prune" && len(v.Path) == 1 {
+				continue // the prune rule reports a Kustomization without spec.prune
+			}
 			if unresolved(o, v.Path) || under(v.Path, younger) {
 				continue
 			}

@@ -87,10 +87,12 @@ func compareWithFluxSchema(t *testing.T, repos []string) {
 			}
 			// fluxlint's verdict is the schema rule's, and that of the rules
 			// it leaves an object's API version, a field too young for the
-			// installation's Flux, or a spec that does not decode to.
+			// installation's Flux, a spec that does not decode, or a
+			// Kustomization without spec.prune to.
 			ours := map[string][]string{}
 			for _, d := range rep.Diagnostics {
-				if schemaFamily[d.Rule] && d.Object != nil {
+				missingPrune := d.Rule == "prune" && strings.Contains(d.Message, "does not set spec.prune")
+				if (schemaFamily[d.Rule] || missingPrune) && d.Object != nil {
 					ours[identity(d.Object.APIVersion, d.Object.Kind, d.Object.Namespace, d.Object.Name)] = append(ours[identity(d.Object.APIVersion, d.Object.Kind, d.Object.Namespace, d.Object.Name)], d.Message)
 				}
 			}
