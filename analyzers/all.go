@@ -27,6 +27,7 @@ var All = []*analysis.Analyzer{
 	NotInFluxVersion,
 	DependencyNotFound,
 	ReferenceNotFound,
+	Schema,
 	ReleaseName,
 	// What kept the repository from rendering.
 	YAMLSyntax,
