@@ -53,6 +53,11 @@ type Config struct {
 	// FluxConfiguration picks one of several AKS fluxConfigurations written
 	// as code (Terraform, ARM) in the repository.
 	FluxConfiguration string `json:"fluxConfiguration,omitempty"`
+	// ChartCache is a chart cache inside the repository (for charts
+	// vendored with it); KubeVersion the Kubernetes version charts are
+	// rendered for.
+	ChartCache  string `json:"chartCache,omitempty"`
+	KubeVersion string `json:"kubeVersion,omitempty"`
 
 	// Positions of the keys, for messages about their values.
 	pos map[string]load.Pos
@@ -102,7 +107,7 @@ func gitRoot(dir string) string {
 }
 
 var knownKeys = []string{"configNamespace", "configName", "kustomizations", "sources", "rules", "exclude", "strictSubstitute", "limits",
-	"fluxVersion", "lockdown", "aksExtensionVersion", "fluxConfiguration"}
+	"fluxVersion", "lockdown", "aksExtensionVersion", "fluxConfiguration", "chartCache", "kubeVersion"}
 
 // Load reads the configuration file at file; display is the name used in
 // messages. Unknown keys, wrong types and bad values are errors that name
@@ -170,6 +175,10 @@ func Parse(data []byte, display string) (*Config, error) {
 			c.AKSExtensionVersion, err = str(v, k.Value)
 		case "fluxConfiguration":
 			c.FluxConfiguration, err = str(v, k.Value)
+		case "chartCache":
+			c.ChartCache, err = str(v, k.Value)
+		case "kubeVersion":
+			c.KubeVersion, err = str(v, k.Value)
 		case "kustomizations":
 			if v.Kind != yaml.SequenceNode {
 				return nil, fail(v, "kustomizations: want a list")
@@ -377,6 +386,12 @@ func Merge(o render.Options, c *Config) render.Options {
 	}
 	if o.Limits == (load.Limits{}) {
 		o.Limits = c.Limits
+	}
+	if o.Charts.Cache == "" && c.ChartCache != "" {
+		o.Charts.Cache, o.Charts.CacheConfined = c.ChartCache, true
+	}
+	if o.Charts.KubeVersion == "" {
+		o.Charts.KubeVersion = c.KubeVersion
 	}
 	return o
 }
