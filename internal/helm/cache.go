@@ -216,3 +216,5 @@ func (l *Lock) Put(e LockEntry) {
 	}
 	l.Charts = append(l.Charts, e)
 }
+
+func parseStrict(v string) (*semver.Version, error) { return semver.StrictNewVersion(strings.TrimPrefix(v, "v")) }

@@ -54,6 +54,13 @@ type Release struct {
 	Rendered bool
 }
 
+// ChartUse is a HelmRelease's use of a chart from a chart repository
+// (HelmRepository, OCI), which "fluxlint charts pull" fetches.
+type ChartUse struct {
+	Release *Object
+	Request helm.ChartRequest
+}
+
 // Helm-controller's origin labels.
 const (
 	originNameLabel      = "helm.toolkit.fluxcd.io/name"
@@ -418,6 +425,7 @@ func valuesFiles(files []string) []string {
 // cachedChart reads a HelmRepository or OCI chart from the chart cache.
 func (r *renderer) cachedChart(k *Kustomization, o *Object, repoURL, chart, version string, cs *chartSpec, applyValuesFiles bool) (*helm.Chart, string, bool) {
 	id := "HelmRelease " + o.Namespace + "/" + o.Name
+	r.chartUses = append(r.chartUses, ChartUse{Release: o, Request: helm.ChartRequest{Repository: repoURL, Chart: chart, Version: version}})
 	want := chart
 	if version != "" {
 		want += " " + version

@@ -87,6 +87,8 @@ type Result struct {
 	Objects []*Object
 	// Problems are what kept parts of the repository from rendering.
 	Problems []Problem
+	// Charts are the charts the HelmReleases ask chart repositories for.
+	Charts []ChartUse
 }
 
 // Kustomizations lists every Kustomization of the result, depth-first.
@@ -120,6 +122,7 @@ type renderer struct {
 	// ConfigMaps and Secrets HelmReleases may take values from.
 	lock         *helm.Lock
 	valueObjects map[string]*Object
+	chartUses    []ChartUse
 }
 
 // Render renders the repository at opts.Dir. The error is only for a
@@ -168,6 +171,7 @@ func Render(opts Options) (*Result, error) {
 		res.Roots, res.Guessed = r.detectRoots()
 	}
 	r.renderReleases(res)
+	res.Charts = r.chartUses
 	for _, root := range res.Roots {
 		res.Objects = append(res.Objects, root.Companions...)
 		if !producesItself(root) {
