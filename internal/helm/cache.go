@@ -217,4 +217,6 @@ func (l *Lock) Put(e LockEntry) {
 	l.Charts = append(l.Charts, e)
 }
 
-func parseStrict(v string) (*semver.Version, error) { return semver.StrictNewVersion(strings.TrimPrefix(v, "v")) }
+func parseStrict(v string) (*semver.Version, error) {
+	return semver.StrictNewVersion(strings.TrimPrefix(v, "v"))
+}

@@ -445,7 +445,7 @@ func (r *renderer) cachedChart(k *Kustomization, o *Object, repoURL, chart, vers
 	if !ok {
 		where := "no chart cache is set (--chart-cache)"
 		if dir != "" {
-			where = "it is not in the chart cache " + dir
+			where = "it is not in the chart cache"
 		}
 		r.notAvailable(k, o, fmt.Sprintf("%s: the chart %s from %s is not available offline (%s): %s", id, want, repoURL, where, pull))
 		return nil, "", false
