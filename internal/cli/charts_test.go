@@ -147,7 +147,7 @@ spec:
 		var out struct {
 			Findings []struct {
 				Rule, Message, File string
-				Line               int
+				Line                int
 			}
 		}
 		if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
