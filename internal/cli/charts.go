@@ -88,6 +88,10 @@ func runCharts(e *env, args []string) int {
 		}
 		fmt.Fprintf(e.stdout, "%s %s from %s%s %s\n", entry.Chart, entry.Version, entry.Repository, resolved, entry.Digest)
 	}
+	if len(seen) == failed && len(lock.Charts) == 0 {
+		fmt.Fprintf(e.stderr, "fluxlint charts pull: no chart fetched; %s not written\n", lf)
+		return ExitError
+	}
 	if err := lock.Write(lf); err != nil {
 		fmt.Fprintf(e.stderr, "fluxlint charts pull: %v\n", err)
 		return ExitError
