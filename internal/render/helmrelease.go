@@ -7,8 +7,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/kustomize/kyaml/kio"
@@ -149,20 +151,63 @@ func (r *renderer) renderReleases(res *Result) {
 			}
 		})
 	}
+	// Finding and loading the charts reads the sources (and caches what
+	// it read) one release at a time; templating and post-rendering, which
+	// share nothing but the read-only charts, run in parallel.
+	var jobs []*releaseJob
 	for _, root := range res.Roots {
 		root.Walk(func(k *Kustomization) {
 			for _, o := range k.Objects {
 				if flux.IsHelmRelease(o.APIVersion, o.Kind) && o.Namespace != "" {
-					k.Releases = append(k.Releases, r.renderRelease(k, o))
+					j := r.prepareRelease(k, o)
+					k.Releases = append(k.Releases, j.rel)
+					if j.chart != nil {
+						jobs = append(jobs, j)
+					}
 				}
 			}
 		})
 	}
+	out := make([][]Problem, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(jobs)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				rc := *r // a copy that collects this release's problems
+				rc.problems = nil
+				rc.renderRelease(jobs[i])
+				out[i] = rc.problems
+			}
+		}()
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, probs := range out {
+		r.problems = append(r.problems, probs...)
+	}
 }
 
-// renderRelease renders one HelmRelease as helm-controller installs it.
-func (r *renderer) renderRelease(k *Kustomization, o *Object) *Release {
+// releaseJob is a HelmRelease whose chart was found and loaded, to be
+// rendered.
+type releaseJob struct {
+	k     *Kustomization
+	o     *Object
+	rel   *Release
+	spec  hrSpec
+	chart *helm.Chart
+}
+
+// prepareRelease reads a HelmRelease and finds and loads its chart; the
+// job has no chart when there is none to render (a problem says why).
+func (r *renderer) prepareRelease(k *Kustomization, o *Object) *releaseJob {
 	rel := &Release{Object: o}
+	j := &releaseJob{k: k, o: o, rel: rel}
 	var spec hrSpec
 	raw, err := o.Node.MarshalJSON()
 	if err == nil {
@@ -174,18 +219,24 @@ func (r *renderer) renderRelease(k *Kustomization, o *Object) *Release {
 	}
 	if err != nil {
 		r.releaseFailed(k, o, fmt.Sprintf("HelmRelease %s/%s does not match the HelmRelease API: %v", o.Namespace, o.Name, err))
-		return rel
+		return j
 	}
 	ch, name, ok := r.releaseChart(k, o, &spec)
 	if !ok {
-		return rel
+		return j
 	}
-	rel.Chart = name
+	rel.Chart, j.spec, j.chart = name, spec, ch
+	return j
+}
+
+// renderRelease renders one HelmRelease as helm-controller installs it.
+func (r *renderer) renderRelease(j *releaseJob) {
+	k, o, rel, spec, ch, name := j.k, j.o, j.rel, j.spec, j.chart, j.rel.Chart
 	var values map[string]any
 	if len(spec.Values) > 0 && string(spec.Values) != "null" {
 		if err := json.Unmarshal(spec.Values, &values); err != nil {
 			r.releaseFailed(k, o, fmt.Sprintf("HelmRelease %s/%s: spec.values: %v", o.Namespace, o.Name, err))
-			return rel
+			return
 		}
 	}
 	var refs []helm.ValuesRef
@@ -195,7 +246,7 @@ func (r *renderer) renderRelease(k *Kustomization, o *Object) *Release {
 	composed, err := helm.Compose(values, refs, r.valuesLookup(o.Namespace))
 	if err != nil {
 		r.releaseFailed(k, o, fmt.Sprintf("HelmRelease %s/%s: %v", o.Namespace, o.Name, err))
-		return rel
+		return
 	}
 	relName := spec.ReleaseName
 	if relName == "" {
@@ -225,12 +276,12 @@ func (r *renderer) renderRelease(k *Kustomization, o *Object) *Release {
 			msg += fmt.Sprintf(" (values from %s are not in the repository)", strings.Join(composed.Missing, ", "))
 		}
 		r.releaseFailed(k, o, msg)
-		return rel
+		return
 	}
 	objs, err := r.postRender(o, &spec, out)
 	if err != nil {
 		r.releaseFailed(k, o, fmt.Sprintf("the post-renderers of HelmRelease %s/%s fail on the chart %s: %s", o.Namespace, o.Name, name, describe(err.Error())))
-		return rel
+		return
 	}
 	for _, obj := range objs {
 		obj.AppliedBy, obj.Release = k, o
@@ -241,7 +292,7 @@ func (r *renderer) renderRelease(k *Kustomization, o *Object) *Release {
 	}
 	r.collectSecretValues(objs)
 	rel.Objects, rel.Rendered = objs, true
-	return rel
+	return
 }
 
 func (r *renderer) releaseFailed(k *Kustomization, o *Object, msg string) {
