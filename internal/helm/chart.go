@@ -5,11 +5,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io/fs"
 	"os"
+	"strings"
 	"sync"
+	"time"
 
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/ignore"
 )
 
 // Chart is a loaded chart. It is read-only: every render works on a copy
@@ -123,3 +127,82 @@ func Digest(b []byte) string {
 }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+// File is a file of a chart directory: its path relative to the chart
+// root (slash-separated) and its content.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// LoadFiles loads a chart directory from files read elsewhere (the
+// repository's artifact view, which holds no symbolic link and nothing
+// outside the repository), honouring the chart's .helmignore as
+// loader.LoadDir does. key names the directory for the cache; read is
+// called once.
+func (l *Loader) LoadFiles(key string, read func() ([]File, error)) (*Chart, error) {
+	e := l.entry("files\x00" + key)
+	e.once.Do(func() {
+		l.count()
+		files, err := read()
+		if err != nil {
+			e.err = err
+			return
+		}
+		rules := ignore.Empty()
+		for _, f := range files {
+			if f.Name == ignore.HelmIgnore {
+				if rules, err = ignore.Parse(bytes.NewReader(f.Data)); err != nil {
+					e.err = err
+					return
+				}
+			}
+		}
+		rules.AddDefaults()
+		var buf []*loader.BufferedFile
+		for _, f := range files {
+			if ignored(rules, f) {
+				continue
+			}
+			buf = append(buf, &loader.BufferedFile{Name: f.Name, Data: bytes.TrimPrefix(f.Data, []byte("\xef\xbb\xbf"))})
+		}
+		ch, err := loader.LoadFiles(buf)
+		if err != nil {
+			e.err = err
+			return
+		}
+		e.chart = &Chart{chart: ch}
+	})
+	return e.chart, e.err
+}
+
+// ignored applies .helmignore rules to a file and to each directory
+// above it, as a directory walk would.
+func ignored(rules *ignore.Rules, f File) bool {
+	parts := strings.Split(f.Name, "/")
+	for i := 1; i < len(parts); i++ {
+		if rules.Ignore(strings.Join(parts[:i], "/"), fileInfo{name: parts[i-1], dir: true}) {
+			return true
+		}
+	}
+	return rules.Ignore(f.Name, fileInfo{name: parts[len(parts)-1], size: int64(len(f.Data))})
+}
+
+// fileInfo describes a file or directory to .helmignore rules.
+type fileInfo struct {
+	name string
+	dir  bool
+	size int64
+}
+
+func (f fileInfo) Name() string { return f.name }
+func (f fileInfo) Size() int64  { return f.size }
+func (f fileInfo) Mode() fs.FileMode {
+	if f.dir {
+		return fs.ModeDir | 0o755
+	}
+	return 0o644
+}
+func (f fileInfo) ModTime() time.Time { return time.Time{} }
+func (f fileInfo) IsDir() bool        { return f.dir }
+func (f fileInfo) Sys() any           { return nil }

@@ -395,7 +395,7 @@ func (r *renderer) releaseChart(k *Kustomization, o *Object, spec *hrSpec) (*hel
 				r.notAvailable(k, o, fmt.Sprintf("%s: %s", id, why))
 				return nil, "", false
 			}
-			ch, err := loader.LoadDir(src.repo.Root)
+			ch, err := loadChartDir(loader, r.view(src, ""), ".")
 			if err != nil {
 				r.releaseFailed(k, o, fmt.Sprintf("%s: the chart of %s does not load: %v", id, ref, err))
 				return nil, "", false
@@ -431,7 +431,7 @@ func (r *renderer) releaseChart(k *Kustomization, o *Object, spec *hrSpec) (*hel
 			r.releaseFailed(k, o, fmt.Sprintf("%s: the chart path %s does not exist in %s", id, cs.Chart, src))
 			return nil, "", false
 		}
-		ch, err := loader.LoadDir(filepath.Join(dirSrc.repo.Root, filepath.FromSlash(rel)))
+		ch, err := loadChartDir(loader, view, rel)
 		if err != nil {
 			r.releaseFailed(k, o, fmt.Sprintf("%s: the chart %s does not load: %v", id, cs.Chart, err))
 			return nil, "", false
@@ -709,4 +709,31 @@ func (r *renderer) collectSecretValues(objs []*Object) {
 			}
 		}
 	}
+}
+
+// loadChartDir loads the chart at rel of an artifact from the files the
+// artifact holds: symbolic links and ignored files are not part of it, and
+// nothing outside the repository is read.
+func loadChartDir(loader *helm.Loader, view *load.View, rel string) (*helm.Chart, error) {
+	return loader.LoadFiles(fmt.Sprintf("%p\x00%s", view, rel), func() ([]helm.File, error) {
+		var files []helm.File
+		for _, f := range view.Included {
+			if !isUnder(f.Path, rel) || !view.Contains(f.Path) {
+				continue
+			}
+			b, err := f.Data()
+			if err != nil {
+				return nil, err
+			}
+			name := f.Path
+			if rel != "." {
+				name = strings.TrimPrefix(f.Path, rel+"/")
+			}
+			files = append(files, helm.File{Name: name, Data: b})
+		}
+		if len(files) == 0 {
+			return nil, fmt.Errorf("%s holds no file", rel)
+		}
+		return files, nil
+	})
 }

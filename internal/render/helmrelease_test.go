@@ -1,0 +1,68 @@
+package render_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/fluxlint/fluxlint/internal/render"
+)
+
+// TestInRepoChartReadsOnlyTheArtifact: an in-repo chart is read from the
+// files the source's artifact holds: a symbolic link (here to a template
+// outside the repository) is not part of it, and .helmignore applies.
+func TestInRepoChartReadsOnlyTheArtifact(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	cm := func(name string) string {
+		return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\ndata:\n  a: b\n"
+	}
+	write(t, filepath.Join(outside, "leak.yaml"), cm("leaked"))
+	write(t, filepath.Join(dir, "clusters/test/flux-system.yaml"), `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./clusters/test
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: web
+  namespace: apps
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: ./chart
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+        namespace: flux-system
+`)
+	write(t, filepath.Join(dir, "chart/Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n")
+	write(t, filepath.Join(dir, "chart/.helmignore"), "templates/skipped.yaml\n")
+	write(t, filepath.Join(dir, "chart/templates/kept.yaml"), cm("kept"))
+	write(t, filepath.Join(dir, "chart/templates/skipped.yaml"), cm("skipped"))
+	if err := os.Symlink(filepath.Join(outside, "leak.yaml"), filepath.Join(dir, "chart/templates/leak.yaml")); err != nil {
+		t.Skip(err)
+	}
+	res, err := render.Render(render.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, o := range res.Objects {
+		if o.Release != nil {
+			names = append(names, o.Name)
+		}
+	}
+	if len(names) != 1 || names[0] != "kept" {
+		t.Errorf("chart objects %v, want [kept]", names)
+	}
+}
