@@ -19,12 +19,13 @@ import (
 // writes the lock file. A chart whose digest differs from the lock is
 // refused.
 func runCharts(e *env, args []string) int {
-	if len(args) == 0 || (args[0] != "pull" && args[0] != "-h" && args[0] != "--help") {
+	switch {
+	case len(args) > 0 && args[0] == "pull":
+		args = args[1:]
+	case e.capture != nil, len(args) > 0 && (args[0] == "-h" || args[0] == "--help"):
+	default:
 		fmt.Fprintln(e.stderr, "fluxlint charts: want a subcommand: pull [PATH]")
 		return ExitError
-	}
-	if args[0] == "pull" {
-		args = args[1:]
 	}
 	fs := newFlagSet(e, "charts pull", "[PATH]")
 	var rf renderFlags
