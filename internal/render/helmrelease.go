@@ -151,6 +151,7 @@ func (r *renderer) renderReleases(res *Result) {
 			}
 		})
 	}
+	r.apiVersions = crdAPIVersions(res)
 	// Finding and loading the charts reads the sources (and caches what
 	// it read) one release at a time; templating and post-rendering, which
 	// share nothing but the read-only charts, run in parallel.
@@ -261,7 +262,7 @@ func (r *renderer) renderRelease(j *releaseJob) {
 		relNS = o.Namespace
 	}
 	crds := helm.CRDsCreate
-	in := helm.Release{Name: relName, Namespace: relNS, Values: composed.Values, KubeVersion: r.opts.Charts.KubeVersion}
+	in := helm.Release{Name: relName, Namespace: relNS, Values: composed.Values, KubeVersion: r.opts.Charts.KubeVersion, APIVersions: r.apiVersions}
 	if spec.Install != nil {
 		if spec.Install.CRDs != "" {
 			crds = spec.Install.CRDs
@@ -736,4 +737,44 @@ func loadChartDir(loader *helm.Loader, view *load.View, rel string) (*helm.Chart
 		}
 		return files, nil
 	})
+}
+
+// crdAPIVersions are the API versions the CustomResourceDefinitions the
+// Kustomizations apply serve, as a cluster's discovery lists them
+// ("group/version" and "group/version/Kind"): a chart that checks
+// .Capabilities.APIVersions for a CRD the repository installs sees it, as
+// it would in the cluster.
+func crdAPIVersions(res *Result) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(v string) {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	for _, k := range res.Kustomizations() {
+		for _, o := range k.Objects {
+			if o.Kind != "CustomResourceDefinition" || flux.Group(o.APIVersion) != "apiextensions.k8s.io" {
+				continue
+			}
+			group, kind := o.Scalar("spec", "group"), o.Scalar("spec", "names", "kind")
+			versions := o.Lookup("spec", "versions")
+			if group == "" || versions == nil {
+				continue
+			}
+			for _, v := range versions.Content {
+				name := load.Scalar(load.LookupNode(v, "name"))
+				if name == "" || load.Scalar(load.LookupNode(v, "served")) == "false" {
+					continue
+				}
+				add(group + "/" + name)
+				if kind != "" {
+					add(group + "/" + name + "/" + kind)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }

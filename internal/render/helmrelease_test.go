@@ -66,3 +66,68 @@ spec:
 		t.Errorf("chart objects %v, want [kept]", names)
 	}
 }
+
+// TestChartSeesTheRepositoryCRDs: the API versions of the CRDs the
+// Kustomizations apply are in the charts' capabilities, with and without
+// the kind, as a cluster's discovery lists them.
+func TestChartSeesTheRepositoryCRDs(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "clusters/test/flux-system.yaml"), `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./clusters/test
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions:
+    - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: web
+  namespace: apps
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: ./chart
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+        namespace: flux-system
+`)
+	write(t, filepath.Join(dir, "chart/Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n")
+	write(t, filepath.Join(dir, "chart/templates/w.yaml"), `{{- if and (.Capabilities.APIVersions.Has "example.com/v1") (.Capabilities.APIVersions.Has "example.com/v1/Widget") }}
+apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+{{- end }}
+`)
+	res, err := render.Render(render.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, o := range res.Objects {
+		found = found || (o.Release != nil && o.Kind == "Widget" && o.Namespace == "apps")
+	}
+	if !found {
+		t.Errorf("the chart did not see the Widget CRD")
+	}
+}

@@ -123,6 +123,9 @@ type renderer struct {
 	lock         *helm.Lock
 	valueObjects map[string]*Object
 	chartUses    []ChartUse
+	// apiVersions are those the repository's CRDs add to the charts'
+	// capabilities.
+	apiVersions []string
 }
 
 // Render renders the repository at opts.Dir. The error is only for a
