@@ -64,6 +64,14 @@ type loaded struct {
 	err   error
 }
 
+// recover turns a panic of Helm's loader on a malformed chart into the
+// entry's error, so that the chart is never left loaded as nil.
+func (e *loaded) recover() {
+	if rec := recover(); rec != nil {
+		e.chart, e.err = nil, fmt.Errorf("loading the chart failed: %v", rec)
+	}
+}
+
 func (l *Loader) entry(key string) *loaded {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -83,6 +91,7 @@ func (l *Loader) entry(key string) *loaded {
 func (l *Loader) LoadDir(dir string) (*Chart, error) {
 	e := l.entry("dir\x00" + dir)
 	e.once.Do(func() {
+		defer e.recover()
 		l.count()
 		ch, err := loader.LoadDir(dir)
 		if err != nil {
@@ -103,6 +112,7 @@ func (l *Loader) LoadArchive(file string) (*Chart, error) {
 	digest := Digest(b)
 	e := l.entry("tgz\x00" + file + "\x00" + digest)
 	e.once.Do(func() {
+		defer e.recover()
 		l.count()
 		ch, err := loader.LoadArchive(bytesReader(b))
 		if err != nil {
@@ -143,6 +153,7 @@ type File struct {
 func (l *Loader) LoadFiles(key string, read func() ([]File, error)) (*Chart, error) {
 	e := l.entry("files\x00" + key)
 	e.once.Do(func() {
+		defer e.recover()
 		l.count()
 		files, err := read()
 		if err != nil {

@@ -160,7 +160,11 @@ func (r *renderer) renderReleases(res *Result) {
 		root.Walk(func(k *Kustomization) {
 			for _, o := range k.Objects {
 				if flux.IsHelmRelease(o.APIVersion, o.Kind) && o.Namespace != "" {
-					j := r.prepareRelease(k, o)
+					var j *releaseJob
+					r.safely(k, o, func() { j = r.prepareRelease(k, o) })
+					if j == nil {
+						j = &releaseJob{k: k, o: o, rel: &Release{Object: o}}
+					}
 					k.Releases = append(k.Releases, j.rel)
 					if j.chart != nil {
 						jobs = append(jobs, j)
@@ -179,7 +183,7 @@ func (r *renderer) renderReleases(res *Result) {
 			for i := range next {
 				rc := *r // a copy that collects this release's problems
 				rc.problems = nil
-				rc.renderRelease(jobs[i])
+				rc.safely(jobs[i].k, jobs[i].o, func() { rc.renderRelease(jobs[i]) })
 				out[i] = rc.problems
 			}
 		}()
@@ -294,6 +298,17 @@ func (r *renderer) renderRelease(j *releaseJob) {
 	r.collectSecretValues(objs)
 	rel.Objects, rel.Rendered = objs, true
 	return
+}
+
+// safely runs fn, turning a panic of Helm or kustomize on a hostile chart
+// into a finding at the HelmRelease.
+func (r *renderer) safely(k *Kustomization, o *Object, fn func()) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			r.releaseFailed(k, o, fmt.Sprintf("HelmRelease %s/%s: rendering its chart failed: %v", o.Namespace, o.Name, rec))
+		}
+	}()
+	fn()
 }
 
 func (r *renderer) releaseFailed(k *Kustomization, o *Object, msg string) {
