@@ -83,6 +83,10 @@ func Compose(values map[string]any, refs []ValuesRef, lookup Lookup) (Composed, 
 		}
 		parsed, err := chartutil.ReadValues([]byte(data))
 		if err != nil {
+			if ref.Kind == "Secret" {
+				// The parser's message may quote the Secret's content.
+				return out, fmt.Errorf("valuesFrom Secret %s key %q is not a YAML mapping", ref.Name, ref.Key())
+			}
 			return out, fmt.Errorf("valuesFrom %s %s key %q: %w", ref.Kind, ref.Name, ref.Key(), err)
 		}
 		m := map[string]any(parsed)

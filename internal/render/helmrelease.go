@@ -297,7 +297,6 @@ func (r *renderer) renderRelease(j *releaseJob) {
 	}
 	r.collectSecretValues(objs)
 	rel.Objects, rel.Rendered = objs, true
-	return
 }
 
 // safely runs fn, turning a panic of Helm or kustomize on a hostile chart
@@ -329,6 +328,11 @@ func (r *renderer) valuesLookup(ns string) helm.Lookup {
 			return "", false, false
 		}
 		if kind == "Secret" {
+			if flux.IsSOPSEncrypted(o.Node.YNode()) {
+				// Encrypted: only the cluster can read it, as if it were
+				// not in the repository.
+				return "", false, false
+			}
 			for _, f := range []string{"data", "stringData"} {
 				if o.Has(f, key) {
 					return secretShape(o.Lookup(f, key), f == "data"), true, true
