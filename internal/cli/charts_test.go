@@ -212,3 +212,24 @@ spec:
 		t.Errorf("check with a changed digest: %v", got)
 	}
 }
+
+// TestKubeVersion: charts render for --kube-version, v1.37.0 by default;
+// a version that does not parse is a usage error.
+func TestKubeVersion(t *testing.T) {
+	repo := "../../testdata/analyzers/plaintext-secret/chart-values"
+	for _, c := range []struct{ flag, want string }{{"", `kubeVersion: "v1.37.0"`}, {"v1.30.2", `kubeVersion: "v1.30.2"`}} {
+		args := []string{"render", "--no-cache", "--chart-cache", t.TempDir()}
+		if c.flag != "" {
+			args = append(args, "--kube-version", c.flag)
+		}
+		var stdout, stderr bytes.Buffer
+		Main(append(args, repo), &stdout, &stderr)
+		if !strings.Contains(stdout.String(), c.want) {
+			t.Errorf("--kube-version %q: no %q in the output", c.flag, c.want)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := Main([]string{"render", "--kube-version", "banana", repo}, &stdout, &stderr); code != ExitError || !strings.Contains(stderr.String(), "--kube-version") {
+		t.Errorf("a bad --kube-version: exit %d, %s", code, stderr.String())
+	}
+}

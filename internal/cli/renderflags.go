@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+	"helm.sh/helm/v3/pkg/chartutil"
 
 	"github.com/fluxlint/fluxlint/internal/config"
 	"github.com/fluxlint/fluxlint/internal/flux"
@@ -129,6 +130,11 @@ func (f *renderFlags) options(e *env, dir string) (render.Options, error) {
 		Secrets:         e.secrets,
 		Cache:           f.cache(),
 		Charts:          render.ChartOptions{Off: f.noCharts, KubeVersion: f.kubeVersion},
+	}
+	if f.kubeVersion != "" {
+		if _, err := chartutil.ParseKubeVersion(f.kubeVersion); err != nil {
+			return o, fmt.Errorf("--kube-version %q: %w", f.kubeVersion, err)
+		}
 	}
 	if f.chartCache != "" {
 		o.Charts.Cache = e.abs(f.chartCache)
