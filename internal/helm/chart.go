@@ -217,3 +217,53 @@ func (f fileInfo) Mode() fs.FileMode {
 func (f fileInfo) ModTime() time.Time { return time.Time{} }
 func (f fileInfo) IsDir() bool        { return f.dir }
 func (f fileInfo) Sys() any           { return nil }
+
+// Dependency is a dependency a chart's Chart.yaml (or requirements.yaml)
+// lists and its charts/ directory does not hold, which source-controller
+// fetches before it packages the chart.
+type Dependency struct {
+	Name string
+	// Version is the version Chart.lock pins, else the constraint of
+	// Chart.yaml.
+	Version string
+	// Repository is where it comes from: "file://../dir", an HTTP chart
+	// repository or an oci:// one.
+	Repository string
+}
+
+// MissingDependencies lists the dependencies the chart does not vendor.
+func (c *Chart) MissingDependencies() []Dependency {
+	var out []Dependency
+	for _, d := range c.chart.Metadata.Dependencies {
+		found := false
+		for _, sub := range c.chart.Dependencies() {
+			if sub.Name() == d.Name {
+				found = true
+				break
+			}
+		}
+		if found {
+			continue
+		}
+		dep := Dependency{Name: d.Name, Version: d.Version, Repository: d.Repository}
+		if c.chart.Lock != nil {
+			for _, l := range c.chart.Lock.Dependencies {
+				if l.Name == d.Name && l.Repository == d.Repository {
+					dep.Version = l.Version
+				}
+			}
+		}
+		out = append(out, dep)
+	}
+	return out
+}
+
+// WithDependencies returns the chart with subcharts added, as
+// source-controller's dependency manager vendors them.
+func (c *Chart) WithDependencies(subs ...*Chart) *Chart {
+	n := copyChart(c.chart)
+	for _, s := range subs {
+		n.AddDependency(copyChart(s.chart))
+	}
+	return &Chart{chart: n, Digest: c.Digest}
+}

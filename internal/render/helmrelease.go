@@ -456,6 +456,10 @@ func (r *renderer) releaseChart(k *Kustomization, o *Object, spec *hrSpec) (*hel
 			r.releaseFailed(k, o, fmt.Sprintf("%s: the chart %s does not load: %v", id, cs.Chart, err))
 			return nil, "", false
 		}
+		ch, ok := r.vendorDependencies(k, o, ch, view, rel, 0)
+		if !ok {
+			return nil, "", false
+		}
 		name := fmt.Sprintf("%s %s from %s", ch.Name(), ch.Version(), dirSrc.repo.Prefix+rel)
 		if files := valuesFiles(cs.ValuesFiles); len(files) > 0 {
 			var contents [][]byte
@@ -502,16 +506,8 @@ func (r *renderer) cachedChart(k *Kustomization, o *Object, repoURL, chart, vers
 		want += " " + version
 	}
 	pull := "run fluxlint charts pull to fetch it into the chart cache"
-	dir := r.opts.Charts.Cache
-	if dir != "" && !filepath.IsAbs(dir) {
-		dir = filepath.Join(r.repo.Root, dir)
-	}
-	if dir != "" && r.opts.Charts.CacheConfined {
-		if _, inside := r.repo.Rel(dir); !inside {
-			dir = ""
-		}
-	}
-	cache := helm.Cache{Dir: dir}
+	cache := r.chartCache()
+	dir := cache.Dir
 	file, resolved, ok := cache.Find(repoURL, chart, version, r.lock)
 	if !ok {
 		where := "no chart cache is set (--chart-cache)"
@@ -796,4 +792,76 @@ func crdAPIVersions(res *Result) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// chartCache is the chart cache the options name ("" when none, or when a
+// configuration file names one outside the repository).
+func (r *renderer) chartCache() helm.Cache {
+	dir := r.opts.Charts.Cache
+	if dir != "" && !filepath.IsAbs(dir) {
+		dir = filepath.Join(r.repo.Root, dir)
+	}
+	if dir != "" && r.opts.Charts.CacheConfined {
+		if _, inside := r.repo.Rel(dir); !inside {
+			dir = ""
+		}
+	}
+	return helm.Cache{Dir: dir}
+}
+
+// vendorDependencies adds the dependencies an in-repo chart lists but does
+// not vendor in charts/, as source-controller's dependency manager does
+// before it packages the chart: a file:// dependency from the artifact, a
+// chart repository's from the chart cache (charts pull fetches them).
+func (r *renderer) vendorDependencies(k *Kustomization, o *Object, ch *helm.Chart, view *load.View, rel string, depth int) (*helm.Chart, bool) {
+	missing := ch.MissingDependencies()
+	if len(missing) == 0 {
+		return ch, true
+	}
+	id := "HelmRelease " + o.Namespace + "/" + o.Name
+	if depth > 10 {
+		r.releaseFailed(k, o, fmt.Sprintf("%s: the chart %s has file:// dependencies more than 10 deep", id, ch.Name()))
+		return nil, false
+	}
+	var subs []*helm.Chart
+	for _, d := range missing {
+		switch {
+		case d.Repository == "":
+			continue // helm fails on it, naming it
+		case strings.HasPrefix(d.Repository, "file://"):
+			p := cleanRel(path.Join(rel, strings.TrimPrefix(d.Repository, "file://")))
+			if !view.IsDir(p) {
+				r.releaseFailed(k, o, fmt.Sprintf("%s: the dependency %s of the chart %s is at %s, which does not exist", id, d.Name, ch.Name(), d.Repository))
+				return nil, false
+			}
+			sub, err := loadChartDir(r.opts.Charts.Loader, view, p)
+			if err != nil {
+				r.releaseFailed(k, o, fmt.Sprintf("%s: the dependency %s of the chart %s does not load: %v", id, d.Name, ch.Name(), err))
+				return nil, false
+			}
+			var ok bool
+			if sub, ok = r.vendorDependencies(k, o, sub, view, p, depth+1); !ok {
+				return nil, false
+			}
+			subs = append(subs, sub)
+		case !strings.Contains(d.Repository, "://"):
+			r.notAvailable(k, o, fmt.Sprintf("%s: the dependency %s of the chart %s comes from the Helm repository %q, which fluxlint cannot resolve offline: vendor it in charts/ or give its URL", id, d.Name, ch.Name(), d.Repository))
+			return nil, false
+		default:
+			repoURL := strings.TrimSuffix(d.Repository, "/")
+			r.chartUses = append(r.chartUses, ChartUse{Release: o, Request: helm.ChartRequest{Repository: repoURL, Chart: d.Name, Version: d.Version}})
+			file, _, ok := r.chartCache().Find(repoURL, d.Name, d.Version, r.lock)
+			if !ok {
+				r.notAvailable(k, o, fmt.Sprintf("%s: the dependency %s %s of the chart %s, from %s, is not available offline: run fluxlint charts pull to fetch it into the chart cache", id, d.Name, d.Version, ch.Name(), repoURL))
+				return nil, false
+			}
+			sub, err := r.opts.Charts.Loader.LoadArchive(file)
+			if err != nil {
+				r.releaseFailed(k, o, fmt.Sprintf("%s: the cached chart %s does not load: %v", id, file, err))
+				return nil, false
+			}
+			subs = append(subs, sub)
+		}
+	}
+	return ch.WithDependencies(subs...), true
 }

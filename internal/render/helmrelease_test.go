@@ -1,10 +1,13 @@
 package render_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/fluxlint/fluxlint/internal/helm"
+	"github.com/fluxlint/fluxlint/internal/helm/helmtest"
 	"github.com/fluxlint/fluxlint/internal/render"
 )
 
@@ -129,5 +132,86 @@ metadata:
 	}
 	if !found {
 		t.Errorf("the chart did not see the Widget CRD")
+	}
+}
+
+// TestInRepoChartDependencies: dependencies an in-repo chart does not
+// vendor come as source-controller fetches them: file:// ones from the
+// repository, chart repository ones from the chart cache; a dependency not
+// in the cache makes the chart not available.
+func TestInRepoChartDependencies(t *testing.T) {
+	dir, cache := t.TempDir(), t.TempDir()
+	write(t, filepath.Join(dir, "clusters/test/flux-system.yaml"), `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./clusters/test
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: umbrella
+  namespace: apps
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: ./charts/umbrella
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+        namespace: flux-system
+  values:
+    app:
+      image: {tag: "1.0.0"}
+`)
+	write(t, filepath.Join(dir, "charts/umbrella/Chart.yaml"), `apiVersion: v2
+name: umbrella
+version: 0.1.0
+dependencies:
+  - name: common
+    version: 0.1.0
+    repository: file://../common
+  - name: app
+    version: 1.x
+    repository: https://charts.example.com/stable/
+`)
+	write(t, filepath.Join(dir, "charts/common/Chart.yaml"), "apiVersion: v2\nname: common\nversion: 0.1.0\n")
+	write(t, filepath.Join(dir, "charts/common/templates/cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: common\n")
+
+	render1 := func() *render.Result {
+		res, err := render.Render(render.Options{Dir: dir, Charts: render.ChartOptions{Cache: cache}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	res := render1()
+	if len(res.Problems) != 1 || res.Problems[0].Code != render.ChartNotAvailable || len(res.Charts) != 1 || res.Charts[0].Request.Chart != "app" {
+		t.Fatalf("without the dependency cached: problems %v, charts %v", res.Problems, res.Charts)
+	}
+	c := helm.Cache{Dir: cache}
+	p := c.Path("https://charts.example.com/stable", "app", "1.2.3")
+	write(t, p, string(helmtest.Package(t, filepath.Join("..", "..", "testdata", "charts", "app"), "1.2.3")))
+	res = render1()
+	for _, p := range res.Problems {
+		t.Errorf("problem: %s", p)
+	}
+	var got []string
+	for _, o := range res.Objects {
+		if o.Release != nil && (o.Kind == "ConfigMap" || o.Kind == "Deployment") {
+			got = append(got, o.Template)
+		}
+	}
+	want := "[umbrella/charts/app/templates/configmap.yaml umbrella/charts/common/templates/cm.yaml umbrella/charts/app/templates/deployment.yaml]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("templates %v, want %s", got, want)
 	}
 }
