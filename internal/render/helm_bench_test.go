@@ -9,6 +9,7 @@ import (
 
 	"github.com/fluxlint/fluxlint/internal/helm"
 	"github.com/fluxlint/fluxlint/internal/helm/helmtest"
+	"github.com/fluxlint/fluxlint/internal/load"
 	"github.com/fluxlint/fluxlint/internal/render"
 )
 
@@ -172,5 +173,26 @@ func TestHelmReleasesLoadEachChartOnce(t *testing.T) {
 	}
 	if rendered != 70 || images != 70 {
 		t.Errorf("%d releases rendered, %d images post-rendered; want 70, 70", rendered, images)
+	}
+}
+
+// TestChartObjectsCountAgainstTheLimit: a chart's objects count against
+// limits.objectsTotal; the releases past it are left out, each with a
+// limit-exceeded problem.
+func TestChartObjectsCountAgainstTheLimit(t *testing.T) {
+	dir, cache := t.TempDir(), t.TempDir()
+	generateHelmRepo(t, dir, cache, 30, 2)
+	res, err := render.Render(render.Options{Dir: dir, Limits: load.Limits{ObjectsTotal: 100}, Charts: render.ChartOptions{Cache: cache}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exceeded := 0
+	for _, p := range res.Problems {
+		if p.Code == render.LimitExceeded {
+			exceeded++
+		}
+	}
+	if len(res.Objects) > 100 || exceeded == 0 {
+		t.Errorf("%d objects, %d limit-exceeded problems", len(res.Objects), exceeded)
 	}
 }

@@ -193,8 +193,16 @@ func (r *renderer) renderReleases(res *Result) {
 	}
 	close(next)
 	wg.Wait()
-	for _, probs := range out {
+	for i, probs := range out {
 		r.problems = append(r.problems, probs...)
+		// A chart's objects count against the same limit as the builds'.
+		rel := jobs[i].rel
+		if limit := r.opts.Limits.ObjectsTotal; rel.Rendered && r.rendered+len(rel.Objects) > limit {
+			r.report(Problem{Code: LimitExceeded, Pos: rel.Object.Pos(), Kustomization: jobs[i].k, Object: rel.Object,
+				Message: fmt.Sprintf("the chart of HelmRelease %s/%s renders %d objects, and the render has %d already (the limit is %d, limits.objectsTotal): they are left out", rel.Object.Namespace, rel.Object.Name, len(rel.Objects), r.rendered, limit)})
+			rel.Objects, rel.Rendered = nil, false
+		}
+		r.rendered += len(rel.Objects)
 	}
 }
 
