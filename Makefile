@@ -43,7 +43,10 @@ demo: build
 	@$(BIN) migrate testdata/demo 2>&1
 
 # Benchmarks: renders the corpus repositories and a generated repository of
-# 1,000 Kustomizations; compares with the flux CLI when it is on PATH.
+# 1,000 Kustomizations; a generated repository of 70 HelmReleases over 10
+# cached charts, with charts and without (BenchmarkRenderHelmReleases70/
+# charts against /no-charts is the cost of rendering the charts); compares
+# with the flux CLI when it is on PATH.
 bench:
 	FLUXLINT_CORPUS=$(abspath $(CORPUS)) $(GO) test -run '^$$' -bench . -benchmem -benchtime 10x ./internal/render/
 	FLUXLINT_CORPUS=$(abspath $(CORPUS)) $(GO) test -run '^$$' -bench 'Onedr0p' -benchtime 5x -count 5 ./internal/cli/

@@ -45,6 +45,8 @@ var All = []*analysis.Analyzer{
 	LimitExceeded,
 	Unreferenced,
 	FluxConfiguration,
+	ChartRenderFailed,
+	ChartNotAvailable,
 	// Findings about suppressions and baselines.
 	Suppression,
 	StaleBaseline,

@@ -35,6 +35,10 @@ func reportApplied(p *analysis.Pass) {
 		if !flux.IsSecret(o.APIVersion, o.Kind) || o.Synthetic {
 			continue
 		}
+		if o.Release != nil {
+			chartSecret(p, o)
+			continue
+		}
 		written := writtenNode(o)
 		var keys []string
 		var first load.Pos
@@ -332,4 +336,71 @@ func reportCommittedSecret(p *analysis.Pass, d *load.Doc, obj *yaml.Node) {
 	p.Report(analysis.Diagnostic{Pos: load.Pos{File: d.File.Name(), Line: first.Line, Col: first.Column},
 		Message: fmt.Sprintf("%s is committed but not applied: %s %s plaintext, and Git keeps it in its history whether or not Flux applies it; encrypt it with SOPS or remove it and rotate the value",
 			id, strings.Join(keys, ", "), plural(len(keys), "holds", "hold"))})
+}
+
+// chartSecret reports a Secret a chart renders from a value written in
+// plain text in its HelmRelease's spec.values, at that value. Values from
+// the chart's defaults are not in the repository, and values from
+// valuesFrom Secrets are never read.
+func chartSecret(p *analysis.Pass, o *render.Object) {
+	hr := o.Release
+	if hr.Doc == nil || hr.Doc.Node == nil {
+		return
+	}
+	values := load.LookupNode(hr.Doc.Node.YNode(), "spec", "values")
+	if values == nil {
+		return
+	}
+	var keys []string
+	var first load.Pos
+	for _, field := range []string{"data", "stringData"} {
+		for _, kv := range entries(o.Lookup(field)) {
+			key, v := kv[0].Value, scalarText(kv[1])
+			if field == "data" {
+				if b, err := base64.StdEncoding.DecodeString(v); err == nil {
+					v = string(b)
+				}
+			}
+			if !isPlaintext(key, v) {
+				continue
+			}
+			n := findScalar(values, v)
+			if n == nil {
+				continue
+			}
+			if len(keys) == 0 {
+				first = load.Pos{File: hr.Doc.File.Name(), Line: n.Line, Col: n.Column}
+			}
+			keys = append(keys, field+"."+key)
+		}
+	}
+	if len(keys) > 0 {
+		p.Reportf(o, first, "%s is stored in Git unencrypted: %s %s plaintext; it comes from spec.values of HelmRelease %s/%s: move the value to a Secret the HelmRelease reads with valuesFrom, encrypted with SOPS or created by an ExternalSecret or SealedSecret",
+			o.ID(), strings.Join(keys, ", "), plural(len(keys), "holds", "hold"), hr.Namespace, hr.Name)
+	}
+}
+
+// findScalar finds the scalar whose value is v under n.
+func findScalar(n *yaml.Node, v string) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode {
+		if n.Value == v {
+			return n
+		}
+		return nil
+	}
+	for i, c := range n.Content {
+		if n.Kind == yaml.MappingNode && i%2 == 0 {
+			continue
+		}
+		if f := findScalar(c, v); f != nil {
+			return f
+		}
+	}
+	return nil
 }

@@ -67,6 +67,7 @@ func commands() []command {
 		{"render", "print every object Flux would apply, grouped by Kustomization", runRender},
 		{"diff", "what a change does in the cluster, and the findings it brings and fixes", runDiff},
 		{"migrate", "move every Flux object into the configuration namespace, in two steps", runMigrate},
+		{"charts", "charts pull [PATH]: fetch the charts the HelmReleases use into the chart cache (the one command that uses the network)", runCharts},
 		{"rules", "list the rules, or print one rule's documentation", runRules},
 		{"config", "print the effective configuration and the installation it shows", runConfig},
 		{"version", "print the version", runVersion},

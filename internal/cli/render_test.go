@@ -30,7 +30,9 @@ func TestRenderFixtures(t *testing.T) {
 	for _, dir := range cases {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			repo := prepareRepo(t, dir)
-			args := append([]string{"render"}, readArgs(t, dir)...)
+			// An empty chart cache: what the user's cache holds must not
+			// change the output.
+			args := append([]string{"render", "--chart-cache", t.TempDir()}, readArgs(t, dir)...)
 			var stdout, stderr bytes.Buffer
 			code := Main(append(args, repo), &stdout, &stderr)
 			golden(t, filepath.Join(dir, "render.golden"), stdout.Bytes())

@@ -6,9 +6,11 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+	"helm.sh/helm/v3/pkg/chartutil"
 
 	"github.com/fluxlint/fluxlint/internal/config"
 	"github.com/fluxlint/fluxlint/internal/flux"
+	"github.com/fluxlint/fluxlint/internal/helm"
 	"github.com/fluxlint/fluxlint/internal/load"
 	"github.com/fluxlint/fluxlint/internal/profile"
 	"github.com/fluxlint/fluxlint/internal/render"
@@ -30,6 +32,9 @@ type renderFlags struct {
 	allowEmpty          bool
 	cacheDir            string
 	noCache             bool
+	chartCache          string
+	kubeVersion         string
+	noCharts            bool
 }
 
 func (f *renderFlags) add(fs *pflag.FlagSet) {
@@ -48,6 +53,9 @@ func (f *renderFlags) add(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.allowEmpty, "allow-empty", false, "accept a directory with no Flux Kustomization (otherwise exit 2: nothing was checked)")
 	fs.StringVar(&f.cacheDir, "cache-dir", "", "keep kustomize builds, by the content they read, in this directory (default: the user cache directory, "+render.CacheDir()+")")
 	fs.BoolVar(&f.noCache, "no-cache", false, "build every Kustomization, reading and writing no cache")
+	fs.StringVar(&f.chartCache, "chart-cache", "", "read HelmRepository and OCI charts from this directory, which fluxlint charts pull fills (default: "+helm.CacheDir()+")")
+	fs.StringVar(&f.kubeVersion, "kube-version", "", "the Kubernetes version charts are rendered for (default "+helm.DefaultKubeVersion+")")
+	fs.BoolVar(&f.noCharts, "no-charts", false, "leave HelmReleases as custom resources: render no chart")
 }
 
 // cache is the build cache the flags ask for.
@@ -106,7 +114,11 @@ func (f *renderFlags) resolve(e *env, dir string) (render.Options, *config.Confi
 	if err != nil {
 		return o, nil, err
 	}
-	return config.Merge(o, cfg), cfg, nil
+	o = config.Merge(o, cfg)
+	if o.Charts.Cache == "" {
+		o.Charts.Cache = helm.CacheDir()
+	}
+	return o, cfg, nil
 }
 
 // options turns the flags into render options for the repository at dir.
@@ -117,6 +129,15 @@ func (f *renderFlags) options(e *env, dir string) (render.Options, error) {
 		ConfigName:      f.configName,
 		Secrets:         e.secrets,
 		Cache:           f.cache(),
+		Charts:          render.ChartOptions{Off: f.noCharts, KubeVersion: f.kubeVersion},
+	}
+	if f.kubeVersion != "" {
+		if _, err := chartutil.ParseKubeVersion(f.kubeVersion); err != nil {
+			return o, fmt.Errorf("--kube-version %q: %w", f.kubeVersion, err)
+		}
+	}
+	if f.chartCache != "" {
+		o.Charts.Cache = e.abs(f.chartCache)
 	}
 	for _, s := range f.entries {
 		en, err := flux.ParseAKSKustomization(s)

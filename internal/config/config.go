@@ -61,6 +61,11 @@ type Config struct {
 	// AllowedSources are globs (doublestar syntax) that every source URL
 	// must match (rule source-not-allowed); none allows every URL.
 	AllowedSources []string `json:"allowedSources,omitempty"`
+	// ChartCache is a chart cache inside the repository (for charts
+	// vendored with it); KubeVersion the Kubernetes version charts are
+	// rendered for.
+	ChartCache  string `json:"chartCache,omitempty"`
+	KubeVersion string `json:"kubeVersion,omitempty"`
 
 	// Positions of the keys, for messages about their values.
 	pos map[string]load.Pos
@@ -110,7 +115,7 @@ func gitRoot(dir string) string {
 }
 
 var knownKeys = []string{"configNamespace", "configName", "kustomizations", "sources", "rules", "exclude", "strictSubstitute", "limits",
-	"fluxVersion", "lockdown", "aksExtensionVersion", "fluxConfiguration", "maxSourceInterval", "allowedSources"}
+	"fluxVersion", "lockdown", "aksExtensionVersion", "fluxConfiguration", "maxSourceInterval", "allowedSources", "chartCache", "kubeVersion"}
 
 // DefaultMaxSourceInterval is the longest polling interval of a source
 // that follows a branch, a mutable tag or a range before source-interval
@@ -213,6 +218,10 @@ func Parse(data []byte, display string) (*Config, error) {
 				}
 				c.AllowedSources = append(c.AllowedSources, s)
 			}
+		case "chartCache":
+			c.ChartCache, err = str(v, k.Value)
+		case "kubeVersion":
+			c.KubeVersion, err = str(v, k.Value)
 		case "kustomizations":
 			if v.Kind != yaml.SequenceNode {
 				return nil, fail(v, "kustomizations: want a list")
@@ -420,6 +429,12 @@ func Merge(o render.Options, c *Config) render.Options {
 	}
 	if o.Limits == (load.Limits{}) {
 		o.Limits = c.Limits
+	}
+	if o.Charts.Cache == "" && c.ChartCache != "" {
+		o.Charts.Cache, o.Charts.CacheConfined = c.ChartCache, true
+	}
+	if o.Charts.KubeVersion == "" {
+		o.Charts.KubeVersion = c.KubeVersion
 	}
 	return o
 }

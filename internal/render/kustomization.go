@@ -21,6 +21,9 @@ type Kustomization struct {
 	Children []*Kustomization
 	// Objects are the objects its build produces, in build order.
 	Objects []*Object
+	// Releases are the HelmReleases among Objects, with what their charts
+	// render (unless Options.Charts.Off).
+	Releases []*Release
 
 	// Source is the resolved sourceRef (namespace defaulted).
 	Source flux.Ref

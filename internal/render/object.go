@@ -35,6 +35,13 @@ type Object struct {
 	// AppliedBy is the Flux Kustomization whose build produced the object;
 	// nil for entry points, which nothing in the repository applies.
 	AppliedBy *Kustomization
+
+	// Release is the HelmRelease whose chart rendered the object, and
+	// Template the chart template that produced it
+	// ("podinfo/templates/deployment.yaml"), as Helm's "# Source:" names
+	// it; nil for an object no chart rendered.
+	Release  *Object
+	Template string
 }
 
 // ID is "Kind namespace/name", or "Kind name" for an object without a
@@ -57,8 +64,19 @@ func (o *Object) Pos() load.Pos {
 		return o.Doc.KindPos()
 	case o.Generated.IsValid():
 		return o.Generated
+	case o.Release != nil:
+		return o.Release.Pos()
 	}
 	return o.At
+}
+
+// Provenance says where the object comes from: its position, and for an
+// object a chart rendered, the chart template and the HelmRelease.
+func (o *Object) Provenance() string {
+	if o.Release != nil {
+		return o.Template + " (HelmRelease " + o.Release.Namespace + "/" + o.Release.Name + ", " + o.Release.Pos().String() + ")"
+	}
+	return o.Pos().String()
 }
 
 // FieldPos is where a finding about the field at path points: the field's

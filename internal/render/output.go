@@ -12,7 +12,10 @@ import (
 // Group is the output of one Kustomization.
 type Group struct {
 	Kustomization *Kustomization
-	Objects       []*Object
+	// Release is set for the group of what a HelmRelease's chart renders,
+	// which follows the group of the Kustomization that applies it.
+	Release *Release
+	Objects []*Object
 }
 
 // Groups lists what the result prints: the entry points first (unless one
@@ -39,6 +42,11 @@ func (r *Result) Groups(only string) (groups []Group, ok bool) {
 		}
 		ok = true
 		groups = append(groups, Group{Kustomization: k, Objects: k.Objects})
+		for _, rel := range k.Releases {
+			if rel.Rendered {
+				groups = append(groups, Group{Kustomization: k, Release: rel, Objects: rel.Objects})
+			}
+		}
 	}
 	return groups, ok || only == ""
 }
@@ -80,9 +88,13 @@ func WriteYAML(w io.Writer, r *Result, groups []Group) error {
 		fmt.Fprintf(w, "# entry points: %s\n", strings.Join(names, ", "))
 	}
 	for _, g := range groups {
-		if g.Kustomization == nil {
+		switch {
+		case g.Kustomization == nil:
 			fmt.Fprintln(w, "# entry points")
-		} else {
+		case g.Release != nil:
+			hr := g.Release.Object
+			fmt.Fprintf(w, "# HelmRelease %s/%s chart=%s (%s) applied by %s\n", hr.Namespace, hr.Name, g.Release.Chart, hr.Pos(), g.Kustomization.Key())
+		default:
 			k := g.Kustomization
 			fmt.Fprintf(w, "# Kustomization %s path=%s chain=%s\n", k.Key(), k.Dir, k.LineageString())
 		}
@@ -91,7 +103,10 @@ func WriteYAML(w io.Writer, r *Result, groups []Group) error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "---\n# from %s\n%s", o.Pos(), s)
+			if !strings.HasSuffix(s, "\n") {
+				s += "\n"
+			}
+			fmt.Fprintf(w, "---\n# from %s\n%s", o.Provenance(), s)
 		}
 	}
 	return nil
@@ -115,6 +130,8 @@ type jsonRoot struct {
 
 type jsonGroup struct {
 	Kustomization string           `json:"kustomization,omitempty"`
+	HelmRelease   string           `json:"helmRelease,omitempty"`
+	Chart         string           `json:"chart,omitempty"`
 	Chain         []string         `json:"chain,omitempty"`
 	Path          string           `json:"path,omitempty"`
 	Rendered      bool             `json:"rendered"`
@@ -144,13 +161,16 @@ func WriteJSON(w io.Writer, r *Result, groups []Group, problems []Problem) error
 				jg.Chain = append(jg.Chain, c.Key())
 			}
 		}
+		if rel := g.Release; rel != nil {
+			jg.HelmRelease, jg.Chart, jg.Rendered = rel.Object.Namespace+"/"+rel.Object.Name, rel.Chart, rel.Rendered
+		}
 		for _, o := range g.Objects {
 			m, err := toMap(Redacted(o))
 			if err != nil {
 				return err
 			}
 			jg.Objects = append(jg.Objects, m)
-			jg.Sources = append(jg.Sources, o.Pos().String())
+			jg.Sources = append(jg.Sources, o.Provenance())
 		}
 		out.Groups = append(out.Groups, jg)
 	}

@@ -51,6 +51,13 @@ const (
 	// Unreferenced: a Flux Kustomization that no entry point applies, in a
 	// repository that has real entry points; it is not rendered.
 	Unreferenced Code = "unreferenced"
+	// ChartRenderFailed: the chart of a HelmRelease does not render: a
+	// template fails, a required value is missing, its values or
+	// post-renderers do not apply.
+	ChartRenderFailed Code = "chart-render-failed"
+	// ChartNotAvailable: the chart of a HelmRelease is not available
+	// offline (fluxlint charts pull fetches it); it is not rendered.
+	ChartNotAvailable Code = "chart-not-available"
 )
 
 // nonBlocking lists the codes of problems that keep nothing from
@@ -62,12 +69,14 @@ var nonBlocking = map[Code]bool{
 	SubstituteFromMissing: true,
 	SymlinkIgnored:        true,
 	Unreferenced:          true,
+	ChartNotAvailable:     true,
 }
 
 // informational lists the non-blocking codes that are only information;
 // their rules are at info severity.
 var informational = map[Code]bool{
-	Unreferenced: true,
+	Unreferenced:      true,
+	ChartNotAvailable: true,
 }
 
 // Informational reports whether a problem of this code is only

@@ -15,6 +15,7 @@ import (
 
 	"github.com/fluxlint/fluxlint/internal/flux"
 	"github.com/fluxlint/fluxlint/internal/fluxconfig"
+	"github.com/fluxlint/fluxlint/internal/helm"
 	"github.com/fluxlint/fluxlint/internal/load"
 	"github.com/fluxlint/fluxlint/internal/redact"
 )
@@ -57,6 +58,9 @@ type Options struct {
 	// Limits bound what a repository can make a render cost; zero fields
 	// take their defaults.
 	Limits load.Limits
+	// Charts say how HelmReleases are rendered.
+	Charts ChartOptions
+
 	// Secrets collects every secret value the repositories hold, for the
 	// redaction layer that masks them in any output; nil collects nothing.
 	Secrets *redact.Set
@@ -83,6 +87,8 @@ type Result struct {
 	Objects []*Object
 	// Problems are what kept parts of the repository from rendering.
 	Problems []Problem
+	// Charts are the charts the HelmReleases ask chart repositories for.
+	Charts []ChartUse
 }
 
 // Kustomizations lists every Kustomization of the result, depth-first.
@@ -112,6 +118,14 @@ type renderer struct {
 	// rendered counts the objects built so far, against
 	// Limits.ObjectsTotal.
 	rendered int
+	// lock is the chart lock of the repository; valueObjects the
+	// ConfigMaps and Secrets HelmReleases may take values from.
+	lock         *helm.Lock
+	valueObjects map[string]*Object
+	chartUses    []ChartUse
+	// apiVersions are those the repository's CRDs add to the charts'
+	// capabilities.
+	apiVersions []string
 }
 
 // Render renders the repository at opts.Dir. The error is only for a
@@ -156,12 +170,19 @@ func Render(opts Options) (*Result, error) {
 		res.AutoDetected = true
 		res.Roots, res.Guessed = r.detectRoots()
 	}
+	r.renderReleases(res)
+	res.Charts = r.chartUses
 	for _, root := range res.Roots {
 		res.Objects = append(res.Objects, root.Companions...)
 		if !producesItself(root) {
 			res.Objects = append(res.Objects, root.Object)
 		}
-		root.Walk(func(k *Kustomization) { res.Objects = append(res.Objects, k.Objects...) })
+		root.Walk(func(k *Kustomization) {
+			res.Objects = append(res.Objects, k.Objects...)
+			for _, rel := range k.Releases {
+				res.Objects = append(res.Objects, rel.Objects...)
+			}
+		})
 	}
 	for _, dir := range r.assembled {
 		os.RemoveAll(dir)
