@@ -1,7 +1,12 @@
 // Package synth writes synthetic Flux repositories for benchmarks: one
-// entry point whose path holds n Flux Kustomizations, each rendering an
-// application directory with a Deployment, a Service, a ConfigMap from a
-// generator and a HelmRelease with its source, with postBuild substitution.
+// entry point that applies a Flux Kustomization per group of 50
+// applications (as repositories group theirs by namespace), each of which
+// applies the groups' n application Kustomizations; each of those renders
+// a directory with a Deployment, a Service, a ConfigMap from a generator
+// and a HelmRelease with its source, with postBuild substitution. No build
+// holds more than about a hundred objects, so that the cost per
+// Kustomization measures fluxlint rather than kustomize, whose resource
+// map is quadratic in the objects of one build.
 package synth
 
 import (
@@ -56,10 +61,33 @@ data:
 `); err != nil {
 		return err
 	}
-	index := "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - settings.yaml\n"
+	const kustomization = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n"
+	index := kustomization + "  - settings.yaml\n"
+	groups := map[string]string{}
 	for i := 0; i < n; i++ {
 		name := fmt.Sprintf("app-%04d", i)
-		index += "  - " + name + "/ks.yaml\n"
+		group := fmt.Sprintf("group-%03d", i/groupSize)
+		if groups[group] == "" {
+			groups[group] = kustomization
+			index += "  - " + group + ".yaml\n"
+			if err := write("apps/"+group+".yaml", fmt.Sprintf(`apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: %[1]s
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./apps/%[1]s
+  prune: true
+  wait: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`, group)); err != nil {
+				return err
+			}
+		}
+		groups[group] += "  - " + name + "/ks.yaml\n"
 		files := map[string]string{
 			"ks.yaml": fmt.Sprintf(`apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
@@ -68,7 +96,7 @@ metadata:
   namespace: flux-system
 spec:
   interval: 10m
-  path: ./apps/%[1]s/app
+  path: ./apps/%[2]s/%[1]s/app
   prune: true
   wait: true
   targetNamespace: %[1]s
@@ -81,7 +109,7 @@ spec:
     substituteFrom:
       - kind: ConfigMap
         name: cluster-settings
-`, name),
+`, name, group),
 			"app/kustomization.yaml": `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
@@ -150,18 +178,20 @@ spec:
 `,
 		}
 		for p, s := range files {
-			if err := write("apps/"+name+"/"+p, s); err != nil {
+			if err := write("apps/"+group+"/"+name+"/"+p, s); err != nil {
 				return err
 			}
 		}
 	}
-	// The entry point's path lists every application's ks.yaml, and only
-	// those: without the list, Flux would build the applications'
-	// directories into the entry point too.
-	if err := write("apps/kustomization.yaml", index); err != nil {
-		return err
+	// Each path lists its Kustomizations' files, and only those: without
+	// the list, Flux would build the applications' directories in too.
+	for group, index := range groups {
+		if err := write("apps/"+group+"/kustomization.yaml", index); err != nil {
+			return err
+		}
 	}
-	// The entry point builds one object per application (its ks.yaml),
-	// past the default limit from 2,000 applications on.
-	return write(".fluxlint.yaml", fmt.Sprintf("limits:\n  objectsPerBuild: %d\n  objectsTotal: %d\n", n+100, 10*n+1000))
+	return write("apps/kustomization.yaml", index)
 }
+
+// groupSize is how many applications one group Kustomization applies.
+const groupSize = 50
