@@ -434,7 +434,8 @@ func (r *renderer) releaseChart(k *Kustomization, o *Object, spec *hrSpec) (*hel
 			return nil, "", false
 		}
 	default:
-		r.releaseFailed(k, o, id+" has neither spec.chart nor spec.chartRef")
+		// Neither spec.chart nor spec.chartRef: the API server refuses the
+		// object, which the schema rule reports; there is nothing to render.
 		return nil, "", false
 	}
 	src := flux.Ref{Kind: cs.SourceRef.Kind, Namespace: firstNonEmpty(cs.SourceRef.Namespace, o.Namespace), Name: cs.SourceRef.Name}
