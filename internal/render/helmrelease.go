@@ -221,15 +221,11 @@ type releaseJob struct {
 func (r *renderer) prepareRelease(k *Kustomization, o *Object) *releaseJob {
 	rel := &Release{Object: o}
 	j := &releaseJob{k: k, o: o, rel: rel}
+	// The spec is decoded without its values, which may be most of the
+	// object; they are read only when the chart is there to render.
 	var spec hrSpec
-	raw, err := o.Node.MarshalJSON()
-	if err == nil {
-		var wrap struct {
-			Spec hrSpec `json:"spec"`
-		}
-		err = json.Unmarshal(raw, &wrap)
-		spec = wrap.Spec
-	}
+	var values *yaml.Node
+	err := decodeSpecWithout(o.Node, "values", &spec, &values)
 	if err != nil {
 		r.releaseFailed(k, o, fmt.Sprintf("HelmRelease %s/%s does not match the HelmRelease API: %v", o.Namespace, o.Name, err))
 		return j
@@ -238,8 +234,47 @@ func (r *renderer) prepareRelease(k *Kustomization, o *Object) *releaseJob {
 	if !ok {
 		return j
 	}
+	if values != nil {
+		if spec.Values, err = yaml.NewRNode(&yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "values"}, values}}).MarshalJSON(); err == nil {
+			var wrap struct {
+				Values json.RawMessage `json:"values"`
+			}
+			err = json.Unmarshal(spec.Values, &wrap)
+			spec.Values = wrap.Values
+		}
+		if err != nil {
+			r.releaseFailed(k, o, fmt.Sprintf("HelmRelease %s/%s: spec.values: %v", o.Namespace, o.Name, err))
+			return j
+		}
+	}
 	rel.Chart, j.spec, j.chart = name, spec, ch
 	return j
+}
+
+// decodeSpecWithout decodes the object's spec into spec, all but the
+// field skip, whose node it returns in *skipped (nil when absent).
+func decodeSpecWithout(obj *yaml.RNode, skip string, spec any, skipped **yaml.Node) error {
+	s := obj.Field("spec")
+	if s == nil || s.Value == nil {
+		return nil
+	}
+	n := s.Value.YNode()
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("spec is not a mapping")
+	}
+	shallow := &yaml.Node{Kind: yaml.MappingNode, Tag: n.Tag}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == skip {
+			*skipped = n.Content[i+1]
+			continue
+		}
+		shallow.Content = append(shallow.Content, n.Content[i], n.Content[i+1])
+	}
+	raw, err := yaml.NewRNode(shallow).MarshalJSON()
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(raw, spec)
 }
 
 // renderRelease renders one HelmRelease as helm-controller installs it.
