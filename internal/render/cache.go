@@ -10,10 +10,12 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 	"time"
 
+	"sigs.k8s.io/kustomize/api/konfig"
 	"sigs.k8s.io/kustomize/api/provider"
 	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -23,16 +25,20 @@ import (
 
 // BuildCache keeps what kustomize built, keyed by everything the build
 // read: the kustomization Flux generated (which holds the Kustomization's
-// targetNamespace, patches, images and components), and the path and
-// content of every file of the artifact under the directories the build
-// visited and of every file it names elsewhere. A build whose inputs are
-// the same is not run again: within one process (a review renders two
-// trees that mostly agree) and, with Dir, across runs (a pre-commit hook
-// runs on every commit). Substitution and everything after the build run
-// every time.
+// targetNamespace, patches, images and components), the kustomization
+// files it visited, the files their entries name, and every file under a
+// directory it may read whole (one without a kustomization file, or whose
+// kustomization has a field that may name files the walker does not
+// record). A build whose inputs are the same is not run again: within one
+// process (a review renders two trees that mostly agree) and, with Dir,
+// across runs (a pre-commit hook runs on every commit). It keeps the
+// substituted objects too, keyed by the build, the Kustomization's
+// postBuild, the variables' values and how substitution runs, unless
+// substituting reported a problem.
 //
-// A cache never changes what a render says; TestCacheAgrees renders the
-// corpus with and without one and compares.
+// A cache never changes what a render says: TestCacheAgrees renders the
+// corpus with and without one and compares, and TestCacheInvalidates
+// changes one input at a time and counts what runs again.
 type BuildCache struct {
 	// Dir, when set, keeps entries on disk too, one file per key.
 	Dir string
@@ -52,7 +58,7 @@ type BuildCache struct {
 const DefaultCacheBytes = 512 << 20
 
 // cacheVersion changes when what is cached or how it is keyed changes.
-const cacheVersion = "fluxlint build cache 2"
+const cacheVersion = "fluxlint build cache 3"
 
 // Stats says how many builds the cache saved and ran.
 func (c *BuildCache) Stats() (hits, misses int) {
@@ -238,28 +244,40 @@ func (g *layoutWalker) cacheKey(manifest []byte) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%t\x00", cacheVersion, g.rel(g.root), g.openAPI)
 	h.Write(manifest)
-	// The directories the build visited, whole (every file under them,
-	// recursively), and the files it names outside them.
-	dirs := map[string]bool{}
-	for d := range g.visited {
-		dirs[g.rel(d)] = true
-	}
+	// The files the kustomizations name; the kustomization files of the
+	// directories the build visited; and every file under a directory it
+	// may read whole: one whose kustomization has fields that may name
+	// files the walker does not record, or that has none (Flux's
+	// generator then lists what it finds there).
 	files := map[string]bool{}
-	for _, e := range g.entries {
-		if e.target != "" {
-			t := g.rel(e.target)
-			files[t] = true
-			dirs[t] = true // a directory entry is read whole
+	whole := map[string]bool{}
+	kfiles := map[string]bool{}
+	for d := range g.visited {
+		if g.precise[d] {
+			kfiles[g.rel(d)] = true
+		} else {
+			whole[g.rel(d)] = true
 		}
 	}
-	// Whether a directory is under a visited one, remembered per directory.
+	for _, e := range g.entries {
+		if e.target == "" {
+			continue
+		}
+		t := g.rel(e.target)
+		files[t] = true
+		if !g.visited[e.target] && g.fs.IsDir(e.target) {
+			whole[t] = true // a directory entry that is not a kustomization
+		}
+	}
+	// Whether a directory is under one read whole, remembered per
+	// directory.
 	memo := map[string]bool{}
 	var under func(d string) bool
 	under = func(d string) bool {
 		if v, ok := memo[d]; ok {
 			return v
 		}
-		v := dirs[d]
+		v := whole[d]
 		if !v && d != "." && d != "/" && d != "" {
 			v = under(path.Dir(d))
 		}
@@ -267,7 +285,8 @@ func (g *layoutWalker) cacheKey(manifest []byte) string {
 		return v
 	}
 	for _, f := range g.view.Included {
-		if files[f.Path] || under(path.Dir(f.Path)) {
+		dir := path.Dir(f.Path)
+		if files[f.Path] || under(dir) || (kfiles[dir] && isKustomizationFile(f.Path)) {
 			if err := hashFile(h, f); err != nil {
 				return ""
 			}
@@ -289,6 +308,10 @@ func (c *BuildCache) keyOf(what string, parts ...[]byte) string {
 		h.Write(p)
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+func isKustomizationFile(p string) bool {
+	return slices.Contains(konfig.RecognizedKustomizationFileNames(), path.Base(p))
 }
 
 func hashFile(h hash.Hash, f *load.File) error {

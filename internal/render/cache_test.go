@@ -8,6 +8,7 @@ import (
 
 	"github.com/fluxlint/fluxlint/internal/kubeschema"
 	"github.com/fluxlint/fluxlint/internal/render"
+	"github.com/fluxlint/fluxlint/internal/tools/synth"
 	"github.com/fluxlint/fluxlint/rewrite"
 )
 
@@ -123,5 +124,89 @@ func TestCacheBoundAndCorruption(t *testing.T) {
 	}
 	if h, _ := again.Stats(); h != 0 {
 		t.Errorf("%d corrupt entries were taken", h)
+	}
+}
+
+// TestCacheInvalidates changes one input at a time, in a repository of an
+// entry point, a group Kustomization and three applications with
+// postBuild substitution, and counts the lookups that missed: exactly the
+// builds that read what changed, and the substitutions whose inputs
+// changed, run again. Each render also says what an uncached one says.
+func TestCacheInvalidates(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "repo")
+	if err := synth.Generate(dir, 3); err != nil {
+		t.Fatal(err)
+	}
+	c := &render.BuildCache{Dir: t.TempDir()}
+	dryRun := false
+	renderWith := func(cache *render.BuildCache) string {
+		res, err := render.Render(render.Options{Dir: dir, Cache: cache, DryRunSubstitution: dryRun})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return dump(t, res)
+	}
+	// step renders with the cache and returns how many lookups missed;
+	// five builds (the entry point, the group, three applications) and
+	// three substitutions are looked up every time.
+	step := func(what string) int {
+		t.Helper()
+		h0, m0 := c.Stats()
+		got := renderWith(c)
+		h1, m1 := c.Stats()
+		if want := renderWith(nil); got != want {
+			t.Fatalf("%s: the cached render differs:\n%s", what, rewrite.Diff("render", []byte(want), []byte(got)))
+		}
+		if looked := h1 - h0 + m1 - m0; looked != 8 {
+			t.Fatalf("%s: %d lookups, want 8", what, looked)
+		}
+		return m1 - m0
+	}
+	edit := func(rel, old, new string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(data, []byte(old)) {
+			t.Fatalf("%s does not hold %q", rel, old)
+		}
+		if err := os.WriteFile(p, bytes.Replace(data, []byte(old), []byte(new), 1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		what   string
+		change func()
+		misses int
+	}{
+		{"first render", func() {}, 8},
+		{"nothing changed", func() {}, 0},
+		// Read by app-0001's build only: that build and its substitution.
+		{"a file of one application", func() { edit("apps/group-000/app-0001/app/service.yaml", "port: 80", "port: 81") }, 2},
+		// A variable's value: the entry point's build, which applies the
+		// ConfigMap, and the three substitutions that read it; no
+		// application is built again.
+		{"a substituted value", func() { edit("apps/settings.yaml", "example.com", "example.org") }, 4},
+		// An option of the substitution: the three substitutions.
+		{"dry-run substitution", func() { dryRun = true }, 3},
+		{"back to substitution", func() { dryRun = false }, 0},
+		// A Kustomization's own spec: the group's build that reads its file,
+		// its build (the generated kustomization changes) and its
+		// substitution.
+		{"an application's Kustomization", func() { edit("apps/group-000/app-0002/ks.yaml", "interval: 10m", "interval: 20m\n  namePrefix: x-") }, 3},
+		// A field whose files the walker does not record: its directory is
+		// read whole, so a change to such a file is not missed.
+		{"patchesStrategicMerge added", func() {
+			edit("apps/group-000/app-0000/app/kustomization.yaml", "resources:", "patchesStrategicMerge:\n  - replicas.yaml\nresources:")
+			write(t, filepath.Join(dir, "apps/group-000/app-0000/app/replicas.yaml"), "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n")
+		}, 2},
+		{"a file patchesStrategicMerge names", func() { edit("apps/group-000/app-0000/app/replicas.yaml", "replicas: 3", "replicas: 4") }, 2},
+	} {
+		tc.change()
+		if got := step(tc.what); got != tc.misses {
+			t.Errorf("%s: %d lookups missed, want %d", tc.what, got, tc.misses)
+		}
 	}
 }

@@ -29,6 +29,10 @@ type layoutWalker struct {
 	view    *load.View
 	visited map[string]bool
 	openAPI bool
+	// precise says, for each visited directory, that the build reads
+	// nothing of it but its kustomization file and the entries the walker
+	// recorded; other directories are read whole (see cacheKey).
+	precise map[string]bool
 	// patches is set when a kustomization the build reads has patches or
 	// transformers, which may merge strategic-merge patches and need the
 	// Kubernetes schema.
@@ -197,6 +201,10 @@ func (g *layoutWalker) walk(dir, kfile string, m map[string]any) bool {
 			g.patches = true
 		}
 	}
+	if g.precise == nil {
+		g.precise = map[string]bool{}
+	}
+	g.precise[dir] = onlyTracked(m)
 	doc := g.kustomizationDoc(kfile)
 	changed := false
 	for _, field := range append(append([]string(nil), dirFields...), fileFields...) {
@@ -526,4 +534,28 @@ func isRemote(s, dir string, fs filesys.FileSystem) bool {
 	first, rest, found := strings.Cut(s, "/")
 	return found && rest != "" && strings.Contains(first, ".") && first != "." && first != ".." &&
 		!strings.HasSuffix(first, ".yaml") && !strings.HasSuffix(first, ".yml")
+}
+
+// trackedFields are the fields of a kustomization whose files the walker
+// records as entries, or that name no file at all. A kustomization with
+// any other field (patchesStrategicMerge, patchesJson6902, openapi, the
+// plugin configurations of generators and transformers, fields of a newer
+// kustomize) may read files the walker does not know of, so its directory
+// is hashed whole.
+var trackedFields = map[string]bool{
+	"apiVersion": true, "kind": true, "metadata": true,
+	"resources": true, "bases": true, "components": true, "crds": true, "configurations": true,
+	"patches": true, "configMapGenerator": true, "secretGenerator": true, "replacements": true,
+	"namespace": true, "namePrefix": true, "nameSuffix": true, "commonLabels": true, "commonAnnotations": true,
+	"labels": true, "images": true, "replicas": true, "generatorOptions": true, "buildMetadata": true,
+	"sortOptions": true,
+}
+
+func onlyTracked(m map[string]any) bool {
+	for field := range m {
+		if !trackedFields[field] {
+			return false
+		}
+	}
+	return true
 }
