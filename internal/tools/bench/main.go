@@ -113,7 +113,7 @@ func main() {
 	if _, err := os.Stat(toboshii); err == nil {
 		work := filepath.Join(tmp, "toboshii")
 		check(fixture.Copy(toboshii, work))
-		report("fluxlint migrate toboshii (plan, no -w)", measure(*runs, work, nil, bin, "migrate", "--no-cache", "--lockdown", "."))
+		report("fluxlint migrate -l toboshii (planning, no -w)", measure(*runs, work, nil, bin, "migrate", "-l", "--no-cache", "--config-namespace", "flux-system", "."))
 	}
 
 	var perK float64
