@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	fluxkustomize "github.com/fluxcd/pkg/kustomize"
 	"sigs.k8s.io/kustomize/api/konfig"
@@ -174,8 +175,8 @@ func (g *layoutWalker) visit(dir, parent string) {
 	if err != nil {
 		return
 	}
-	m := map[string]any{}
-	if sigyaml.Unmarshal(data, &m) != nil {
+	m, ok := parseKustomization(data)
+	if !ok {
 		return // kustomize reports it
 	}
 	kd := &KustomizeDir{Dir: g.rel(dir), Doc: g.kustomizationDoc(kfile), Parent: g.rel(parent)}
@@ -558,4 +559,39 @@ func onlyTracked(m map[string]any) bool {
 		}
 	}
 	return true
+}
+
+// parsedKustomizations keeps each kustomization file's parse by content:
+// the builds of a repository read the same components and bases over and
+// over. Callers get a copy, which they may change.
+var parsedKustomizations sync.Map // string(data) -> map[string]any
+
+func parseKustomization(data []byte) (map[string]any, bool) {
+	if v, ok := parsedKustomizations.Load(string(data)); ok {
+		return deepCopyValue(v.(map[string]any)).(map[string]any), true
+	}
+	m := map[string]any{}
+	if sigyaml.Unmarshal(data, &m) != nil {
+		return nil, false
+	}
+	parsedKustomizations.Store(string(data), deepCopyValue(m))
+	return m, true
+}
+
+func deepCopyValue(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[k] = deepCopyValue(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = deepCopyValue(x)
+		}
+		return out
+	}
+	return v // string, number, bool, nil
 }
