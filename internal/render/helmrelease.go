@@ -505,28 +505,13 @@ func (r *renderer) releaseChart(k *Kustomization, o *Object, spec *hrSpec) (*hel
 			return nil, "", false
 		}
 		name := fmt.Sprintf("%s %s from %s", ch.Name(), ch.Version(), dirSrc.repo.Prefix+rel)
-		if files := valuesFiles(cs.ValuesFiles); len(files) > 0 {
-			var contents [][]byte
-			for _, f := range files {
-				fr := cleanRel(f)
-				b, err := os.ReadFile(filepath.Join(dirSrc.repo.Root, filepath.FromSlash(fr)))
-				if err != nil || !view.Contains(fr) {
-					if cs.IgnoreMissingValuesFiles {
-						continue
-					}
-					r.releaseFailed(k, o, fmt.Sprintf("%s: no values file found at path %s in %s", id, f, src))
-					return nil, "", false
-				}
-				contents = append(contents, b)
-			}
-			vals, err := helm.ChartValues(contents)
-			if err != nil {
-				r.releaseFailed(k, o, fmt.Sprintf("%s: valuesFiles: %v", id, err))
-				return nil, "", false
-			}
-			ch = ch.WithValues(vals)
+		read := func(f string) ([]byte, bool) {
+			fr := cleanRel(f)
+			b, err := os.ReadFile(filepath.Join(dirSrc.repo.Root, filepath.FromSlash(fr)))
+			return b, err == nil && view.Contains(fr)
 		}
-		return ch, name, true
+		ch, ok = r.withValuesFiles(k, o, ch, &cs, read, fmt.Sprint(src))
+		return ch, name, ok
 	}
 	r.releaseFailed(k, o, fmt.Sprintf("%s: spec.chart.spec.sourceRef.kind %q is not HelmRepository, GitRepository or Bucket", id, src.Kind))
 	return nil, "", false
@@ -572,28 +557,39 @@ func (r *renderer) cachedChart(k *Kustomization, o *Object, repoURL, chart, vers
 	}
 	name := fmt.Sprintf("%s %s from %s", chart, resolved, repoURL)
 	if applyValuesFiles && cs != nil {
-		if files := valuesFiles(cs.ValuesFiles); len(files) > 0 {
-			var contents [][]byte
-			for _, f := range files {
-				b, ok := ch.File(path.Clean(f))
-				if !ok {
-					if cs.IgnoreMissingValuesFiles {
-						continue
-					}
-					r.releaseFailed(k, o, fmt.Sprintf("%s: no values file found at path %s in the chart %s", id, f, name))
-					return nil, "", false
-				}
-				contents = append(contents, b)
-			}
-			vals, err := helm.ChartValues(contents)
-			if err != nil {
-				r.releaseFailed(k, o, fmt.Sprintf("%s: valuesFiles: %v", id, err))
-				return nil, "", false
-			}
-			ch = ch.WithValues(vals)
-		}
+		read := func(f string) ([]byte, bool) { return ch.File(path.Clean(f)) }
+		ch, ok = r.withValuesFiles(k, o, ch, cs, read, "the chart "+name)
 	}
-	return ch, name, true
+	return ch, name, ok
+}
+
+// withValuesFiles replaces the chart's values with the merge of its
+// HelmRelease's chart.spec.valuesFiles, as source-controller packages it;
+// read reads one of them, from where names where they are.
+func (r *renderer) withValuesFiles(k *Kustomization, o *Object, ch *helm.Chart, cs *chartSpec, read func(string) ([]byte, bool), where string) (*helm.Chart, bool) {
+	files := valuesFiles(cs.ValuesFiles)
+	if len(files) == 0 {
+		return ch, true
+	}
+	id := "HelmRelease " + o.Namespace + "/" + o.Name
+	var contents [][]byte
+	for _, f := range files {
+		b, ok := read(f)
+		if !ok {
+			if cs.IgnoreMissingValuesFiles {
+				continue
+			}
+			r.releaseFailed(k, o, fmt.Sprintf("%s: no values file found at path %s in %s", id, f, where))
+			return nil, false
+		}
+		contents = append(contents, b)
+	}
+	vals, err := helm.ChartValues(contents)
+	if err != nil {
+		r.releaseFailed(k, o, fmt.Sprintf("%s: valuesFiles: %v", id, err))
+		return nil, false
+	}
+	return ch.WithValues(vals), true
 }
 
 // postRender turns a rendered chart into objects as helm-controller
