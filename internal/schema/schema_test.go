@@ -163,17 +163,6 @@ func TestIsCore(t *testing.T) {
 	}
 }
 
-// TestFirstUse logs what the first use of each schema costs: kyaml's
-// OpenAPI document is parsed, a CRD schema compiled.
-func TestFirstUse(t *testing.T) {
-	start := time.Now()
-	ValidateCore("v1", "ConfigMap", parse(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"))
-	t.Logf("first core object: %v", time.Since(start))
-	start = time.Now()
-	ValidateFlux("helm.toolkit.fluxcd.io/v2", "HelmRelease", parse(t, "kind: HelmRelease\n"), Options{})
-	t.Logf("first HelmRelease: %v", time.Since(start))
-}
-
 func BenchmarkValidateFlux(b *testing.B) {
 	obj := parse(b, `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
