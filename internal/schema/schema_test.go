@@ -3,7 +3,6 @@ package schema
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
