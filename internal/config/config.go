@@ -299,8 +299,10 @@ func Parse(data []byte, display string) (*Config, error) {
 					c.Limits.SubstitutionBytes = int(n)
 				case "objectsTotal":
 					c.Limits.ObjectsTotal = int(n)
+				case "chartRenderSeconds":
+					c.Limits.ChartRenderSeconds = int(n)
 				default:
-					return nil, fail(lk, "limits: unknown limit %q (aliasNodes, eagerParseBytes, objectsPerBuild, kustomizationsPerBuild, substitutionBytes, objectsTotal)", lk.Value)
+					return nil, fail(lk, "limits: unknown limit %q (aliasNodes, eagerParseBytes, objectsPerBuild, kustomizationsPerBuild, substitutionBytes, objectsTotal, chartRenderSeconds)", lk.Value)
 				}
 			}
 		default:

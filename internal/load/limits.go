@@ -30,6 +30,10 @@ type Limits struct {
 	// ObjectsTotal is the most objects a whole render may produce, across
 	// every Kustomization.
 	ObjectsTotal int `json:"objectsTotal"`
+	// ChartRenderSeconds is the longest one chart's templates may run:
+	// they are code from the repository, and a loop in one would hold the
+	// run forever.
+	ChartRenderSeconds int `json:"chartRenderSeconds"`
 }
 
 // DefaultLimits are the limits fluxlint runs with unless the configuration
@@ -47,6 +51,7 @@ func DefaultLimits() Limits {
 		KustomizationsPerBuild: 1_000,
 		SubstitutionBytes:      4 << 20,
 		ObjectsTotal:           200_000,
+		ChartRenderSeconds:     10,
 	}
 }
 
@@ -70,6 +75,9 @@ func (l Limits) OrDefault() Limits {
 	}
 	if l.ObjectsTotal <= 0 {
 		l.ObjectsTotal = d.ObjectsTotal
+	}
+	if l.ChartRenderSeconds <= 0 {
+		l.ChartRenderSeconds = d.ChartRenderSeconds
 	}
 	return l
 }

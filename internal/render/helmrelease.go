@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/kustomize/kyaml/kio"
@@ -317,7 +318,7 @@ func (r *renderer) renderRelease(j *releaseJob) {
 		in.SkipSchemaValidation = spec.Install.DisableSchemaValidation
 	}
 	in.IncludeCRDs = crds != helm.CRDsSkip
-	out, err := r.opts.Charts.Renderer.Render(ch, in)
+	out, err := r.renderChart(ch, in)
 	if err != nil {
 		msg := fmt.Sprintf("the chart %s of HelmRelease %s/%s does not render: %s", name, o.Namespace, o.Name, strings.TrimSpace(err.Error()))
 		if len(composed.Missing) > 0 {
@@ -351,6 +352,36 @@ func (r *renderer) safely(k *Kustomization, o *Object, fn func()) {
 		}
 	}()
 	fn()
+}
+
+// renderChart templates a chart within limits.chartRenderSeconds. A
+// chart's templates are code from the repository under review: one that
+// loops for ever is reported and left running until the process ends, in
+// its own goroutine, on its own copy of the chart.
+func (r *renderer) renderChart(ch *helm.Chart, in helm.Release) (*helm.Output, error) {
+	type result struct {
+		out *helm.Output
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if rec := recover(); rec != nil {
+				done <- result{err: fmt.Errorf("rendering panicked: %v", rec)}
+			}
+		}()
+		out, err := r.opts.Charts.Renderer.Render(ch, in)
+		done <- result{out, err}
+	}()
+	limit := time.Duration(r.opts.Limits.ChartRenderSeconds) * time.Second
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case res := <-done:
+		return res.out, res.err
+	case <-timer.C:
+		return nil, fmt.Errorf("its templates ran longer than %s (limits.chartRenderSeconds), so it is not rendered", limit)
+	}
 }
 
 func (r *renderer) releaseFailed(k *Kustomization, o *Object, msg string) {
