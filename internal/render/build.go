@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -150,7 +151,15 @@ func (r *renderer) generate(view *load.View, rel string, k *Kustomization) ([]by
 	u := unstructured.Unstructured{Object: k.unstructured}
 	if sameForGenerator(view, rel, k.Spec.Components) {
 		root := view.Repo.Root
-		manifest, kfile, _, err := fluxkustomize.NewGenerator(root, u).GenerateManifest(filepath.Join(root, filepath.FromSlash(rel)))
+		dirPath := filepath.Join(root, filepath.FromSlash(rel))
+		key := r.generatorKey(view, rel, k)
+		if kept, ok := r.opts.Cache.lookup(key, false); ok && len(kept) == 2 {
+			return []byte(kept[0].YNode().Value), filepath.Join(dirPath, kept[1].YNode().Value), nil
+		}
+		manifest, kfile, _, err := fluxkustomize.NewGenerator(root, u).GenerateManifest(dirPath)
+		if err == nil && key != "" {
+			r.opts.Cache.store(key, []*yaml.RNode{yaml.NewScalarRNode(string(manifest)), yaml.NewScalarRNode(filepath.Base(kfile))}, false)
+		}
 		return manifest, kfile, err
 	}
 	tmp, err := view.Materialize(".", r.opts.TempDir)
@@ -165,6 +174,42 @@ func (r *renderer) generate(view *load.View, rel string, k *Kustomization) ([]by
 		return nil, "", errors.New(strings.ReplaceAll(err.Error(), tmp, view.Repo.Root))
 	}
 	return manifest, filepath.Join(view.Repo.Root, filepath.FromSlash(rel), filepath.Base(kfile)), nil
+}
+
+// generatorKey is the key of what Flux's generator makes of the directory
+// rel for k, when the directory has a kustomization file: then the
+// generator reads that file, k's spec and whether k's components exist,
+// and nothing else. It is "" otherwise (the generator lists the directory)
+// and without a cache.
+func (r *renderer) generatorKey(view *load.View, rel string, k *Kustomization) string {
+	if r.opts.Cache == nil {
+		return ""
+	}
+	for _, name := range konfig.RecognizedKustomizationFileNames() {
+		p := path.Join(rel, name)
+		if _, err := os.Lstat(filepath.Join(view.Repo.Root, filepath.FromSlash(p))); err != nil {
+			continue // the generator looks for the next name
+		}
+		f := view.Repo.File(p)
+		if f == nil {
+			return "" // on disk, but not a file fluxlint read
+		}
+		data, err := f.Data()
+		if err != nil {
+			return ""
+		}
+		spec, err := json.Marshal(k.unstructured["spec"])
+		if err != nil {
+			return ""
+		}
+		var exist []byte
+		for _, c := range k.Spec.Components {
+			p := cleanRel(path.Join(rel, c))
+			exist = fmt.Appendf(exist, "%s=%t\n", c, view.IsDir(p) || view.Contains(p))
+		}
+		return r.opts.Cache.keyOf("generator", []byte(name), data, spec, exist)
+	}
+	return ""
 }
 
 // sameForGenerator reports whether the generator, reading the repository

@@ -52,6 +52,7 @@ type BuildCache struct {
 	misses  int
 	stored  int
 	written int
+	writes  int // every entry written, for trimming
 }
 
 // DefaultCacheBytes is how much the on-disk cache keeps at most.
@@ -78,6 +79,13 @@ func (c *BuildCache) Stored() (memory, disk int) {
 	return c.stored, c.written
 }
 
+// Writes says how many entries of any kind the cache wrote to disk.
+func (c *BuildCache) Writes() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.writes
+}
+
 func (c *BuildCache) get(key string) (resmap.ResMap, bool) {
 	nodes, ok := c.getNodes(key)
 	if !ok {
@@ -97,8 +105,13 @@ func resMapOf(nodes []*yaml.RNode) (resmap.ResMap, error) {
 	return resmap.NewFactory(provider.NewDefaultDepProvider().GetResourceFactory()).NewResMapFromRNodeSlice(nodes)
 }
 
-// getNodes returns a copy of the documents kept under key.
-func (c *BuildCache) getNodes(key string) ([]*yaml.RNode, bool) {
+// getNodes returns a copy of the documents kept under key, and counts the
+// lookup in Stats.
+func (c *BuildCache) getNodes(key string) ([]*yaml.RNode, bool) { return c.lookup(key, true) }
+
+// lookup is getNodes; counted says whether Stats counts it (it counts the
+// builds and substitutions, not the generator's output).
+func (c *BuildCache) lookup(key string, counted bool) ([]*yaml.RNode, bool) {
 	if c == nil || key == "" {
 		return nil, false
 	}
@@ -106,7 +119,7 @@ func (c *BuildCache) getNodes(key string) ([]*yaml.RNode, bool) {
 	kept, ok := c.memory[key]
 	c.mu.Unlock()
 	if ok {
-		c.count(true)
+		c.count(counted, true)
 		return copyNodes(kept), true
 	}
 	if c.Dir != "" {
@@ -116,12 +129,12 @@ func (c *BuildCache) getNodes(key string) ([]*yaml.RNode, bool) {
 			if nodes, err := decodeNodes(data); err == nil {
 				now := time.Now()
 				_ = os.Chtimes(p, now, now) // recently used
-				c.count(true)
+				c.count(counted, true)
 				return nodes, true
 			}
 		}
 	}
-	c.count(false)
+	c.count(counted, false)
 	return nil, false
 }
 
@@ -133,7 +146,10 @@ func copyNodes(nodes []*yaml.RNode) []*yaml.RNode {
 	return out
 }
 
-func (c *BuildCache) count(hit bool) {
+func (c *BuildCache) count(counted, hit bool) {
+	if !counted {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if hit {
@@ -143,8 +159,12 @@ func (c *BuildCache) count(hit bool) {
 	}
 }
 
-// putNodes keeps a copy of the documents under key.
-func (c *BuildCache) putNodes(key string, nodes []*yaml.RNode) {
+// putNodes keeps a copy of the documents under key, and counts it in
+// Stored.
+func (c *BuildCache) putNodes(key string, nodes []*yaml.RNode) { c.store(key, nodes, true) }
+
+// store is putNodes; counted says whether Stored counts the entry.
+func (c *BuildCache) store(key string, nodes []*yaml.RNode, counted bool) {
 	if c == nil || key == "" {
 		return
 	}
@@ -152,7 +172,7 @@ func (c *BuildCache) putNodes(key string, nodes []*yaml.RNode) {
 	if c.memory == nil {
 		c.memory = map[string][]*yaml.RNode{}
 	}
-	if _, had := c.memory[key]; !had {
+	if _, had := c.memory[key]; !had && counted {
 		c.stored++
 	}
 	c.memory[key] = copyNodes(nodes)
@@ -166,8 +186,11 @@ func (c *BuildCache) putNodes(key string, nodes []*yaml.RNode) {
 	}
 	if writeEntry(filepath.Join(c.Dir, key[:2], key), data) == nil {
 		c.mu.Lock()
-		c.written++
-		trim := c.written == 1 || c.written%256 == 0
+		c.writes++
+		if counted {
+			c.written++
+		}
+		trim := c.writes == 1 || c.writes%256 == 0
 		c.mu.Unlock()
 		if trim {
 			c.trim()

@@ -103,7 +103,7 @@ func TestCacheBoundAndCorruption(t *testing.T) {
 		}
 		return err
 	})
-	if _, written := c.Stored(); written < 10 || len(files) >= written {
+	if written := c.Writes(); written < 10 || len(files) >= written {
 		t.Errorf("a 1-byte cache kept %d of %d entries (%d bytes)", len(files), written, size)
 	}
 	// Corrupt every entry left: the next render misses on them and agrees.
