@@ -1,8 +1,10 @@
 package analysis
 
 import (
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -85,8 +87,28 @@ func Run(res *render.Result, list []*Analyzer, cfg Config) []Diagnostic {
 		}
 		return ds
 	}
-	for _, a := range first {
-		out = append(out, run(a, nil)...)
+	// The analyzers that do not read the others' findings run side by side:
+	// each reads the render, which nothing changes any more, and reports
+	// into its own list.
+	lists := make([][]Diagnostic, len(first))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(first)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				lists[i] = run(first[i], nil)
+			}
+		}()
+	}
+	for i := range first {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, ds := range lists {
+		out = append(out, ds...)
 	}
 	out = Sort(out)
 	for _, a := range last {
