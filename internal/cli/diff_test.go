@@ -206,6 +206,25 @@ func TestStaged(t *testing.T) {
 	}
 }
 
+// When the work tree holds exactly what is staged, check --staged reads it
+// in place of the index; what it prints is what it prints when it has to
+// extract the index (an untracked file forces that).
+func TestStagedWorkTreeIsIndex(t *testing.T) {
+	g := reviewRepo(t)
+	g.write(map[string]string{"apps/patch.yaml": cm("settings", `extra: "3"`),
+		"keep/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: cluster-config\nstringData:\n  password: staged-" + secretValue2 + "\n"})
+	g.git("add", "-A")
+	code, out, errOut := run("check", "--staged", "--no-cache", "--fail-on", "none", "--format", "json", g.dir)
+	g.write(map[string]string{"notes.txt": "untracked\n"})
+	code2, out2, errOut2 := run("check", "--staged", "--no-cache", "--fail-on", "none", "--format", "json", g.dir)
+	if code != code2 || out != out2 || errOut != errOut2 {
+		t.Errorf("the work tree in place of the index prints\n%d %s%s\nextracting it prints\n%d %s%s", code, out, errOut, code2, out2, errOut2)
+	}
+	if !strings.Contains(out, "Secret cluster-config/db is stored in Git unencrypted") || strings.Contains(out, secretValue2) {
+		t.Errorf("the staged change's finding is missing, or shows the value:\n%s", out)
+	}
+}
+
 // The markdown comment carries its marker and stays under its limit,
 // saying what it left out.
 func TestDiffMarkdownLimit(t *testing.T) {

@@ -203,9 +203,15 @@ func changedOnly(e *env, rf *renderFlags, opts render.Options, cfg *config.Confi
 		var repo *gitrev.Repo
 		var prefix string
 		if base, repo, prefix, err = baseSide(dir, "HEAD", "HEAD", opts.TempDir); err == nil {
-			var d string
-			if d, err = review.Checkout(repo, prefix, nil, opts.TempDir); err == nil {
-				head = side{dir: d, label: "index", cleanup: func() { os.RemoveAll(d) }}
+			// The work tree stands for the index when it holds exactly what
+			// is staged; otherwise the index is extracted.
+			if same, _ := repo.IndexIsWorkTree(prefix); same {
+				head = side{dir: dir, label: "index", cleanup: func() {}}
+			} else {
+				var d string
+				if d, err = review.Checkout(repo, prefix, nil, opts.TempDir); err == nil {
+					head = side{dir: d, label: "index", cleanup: func() { os.RemoveAll(d) }}
+				}
 			}
 		}
 	} else {

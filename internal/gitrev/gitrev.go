@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -371,6 +372,65 @@ func (r *Repo) ExtractIndex(prefix, dst string, lim Limits) error {
 		}
 	}
 	return nil
+}
+
+// IndexIsWorkTree reports whether the work tree under prefix holds
+// exactly what the index stages there: the same regular files, each
+// unchanged since the index recorded it (its size and modification time,
+// as git itself judges), and no other file, link or repository. Then the
+// work tree can stand for the index without extracting it; a pre-commit
+// hook, which runs with the unstaged changes stashed, usually finds it so.
+func (r *Repo) IndexIsWorkTree(prefix string) (bool, error) {
+	entries, err := r.staged(prefix)
+	if err != nil {
+		return false, err
+	}
+	for _, e := range entries {
+		if e.Mode != filemode.Regular && e.Mode != filemode.Executable && e.Mode != filemode.Deprecated {
+			return false, nil // a link or a submodule, which extraction leaves out
+		}
+	}
+	top := filepath.Join(r.Root, filepath.FromSlash(prefix))
+	seen := 0
+	same := true
+	err = filepath.WalkDir(top, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Name() == ".git" {
+			if p == filepath.Join(r.Root, ".git") && d.IsDir() {
+				return fs.SkipDir
+			}
+			same = false // another repository inside this one
+			return fs.SkipAll
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(top, p)
+		if err != nil {
+			return err
+		}
+		e := entries[filepath.ToSlash(rel)]
+		if e == nil || !d.Type().IsRegular() {
+			same = false // not staged, or a link
+			return fs.SkipAll
+		}
+		full := filepath.ToSlash(rel)
+		if prefix != "" {
+			full = prefix + "/" + full
+		}
+		if !r.unchanged(full, int64(e.Size), e.ModifiedAt.UnixNano()) {
+			same = false
+			return fs.SkipAll
+		}
+		seen++
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	return same && seen == len(entries), nil
 }
 
 // writer writes blobs under dst, within limits, never outside it.

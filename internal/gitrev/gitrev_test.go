@@ -118,3 +118,48 @@ func TestRevisions(t *testing.T) {
 		t.Error("a revision over the file limit was extracted")
 	}
 }
+
+// The work tree stands for the index only when it holds exactly what is
+// staged: each way it can differ makes IndexIsWorkTree say no.
+func TestIndexIsWorkTree(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := t.TempDir()
+	git(t, dir, "init", "-q", "-b", "main")
+	put(t, dir, "sub/a.yaml", "a: 1\n")
+	put(t, dir, "top.yaml", "t: 1\n")
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-q", "-m", "one")
+	check := func(what, prefix string, want bool) {
+		t.Helper()
+		r, _, err := Open(filepath.Join(dir, prefix))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := r.IndexIsWorkTree(prefix); err != nil || got != want {
+			t.Errorf("%s: IndexIsWorkTree(%q) = %v, %v; want %v", what, prefix, got, err, want)
+		}
+	}
+	check("clean", "", true)
+	put(t, dir, "sub/a.yaml", "a: 2\n")
+	git(t, dir, "add", "sub/a.yaml")
+	check("a staged change", "", true)
+	put(t, dir, "sub/a.yaml", "a: 3\n")
+	check("an unstaged change", "", false)
+	check("an unstaged change, under the prefix", "sub", false)
+	git(t, dir, "add", "sub/a.yaml")
+	put(t, dir, "sub/new.yaml", "n: 1\n")
+	check("an untracked file", "", false)
+	check("an untracked file under the prefix", "sub", false)
+	os.Remove(filepath.Join(dir, "sub", "new.yaml"))
+	check("untracked file removed", "sub", true)
+	os.Remove(filepath.Join(dir, "top.yaml"))
+	check("a staged file deleted from the work tree", "", false)
+	check("... outside the prefix", "sub", true)
+	git(t, dir, "checkout", "--", "top.yaml")
+	if err := os.Symlink("top.yaml", filepath.Join(dir, "link.yaml")); err != nil {
+		t.Skip(err)
+	}
+	check("an untracked symbolic link", "", false)
+}
