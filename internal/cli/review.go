@@ -22,6 +22,8 @@ import (
 type side struct {
 	dir, label string
 	cleanup    func()
+	// checked, when set, gives the side's check, started beforehand.
+	checked func() (*lint.Report, error)
 }
 
 // baseSide checks out the base of a review of dir: the merge base of
@@ -53,6 +55,21 @@ func baseSide(dir, headRev, rev, tmp string) (side, *gitrev.Repo, string, error)
 		return side{}, nil, "", err
 	}
 	return side{dir: d, label: b.Label, cleanup: func() { os.RemoveAll(d) }}, b.Repo, b.Prefix, nil
+}
+
+// startCheck starts checkSide on dir and returns what waits for it.
+func startCheck(rf *renderFlags, opts render.Options, cfg *config.Config, dir string) func() (*lint.Report, error) {
+	done := make(chan struct{})
+	var rep *lint.Report
+	var err error
+	go func() {
+		defer close(done)
+		rep, err = checkSide(rf, opts, cfg, dir)
+	}()
+	return func() (*lint.Report, error) {
+		<-done
+		return rep, err
+	}
 }
 
 // checkSide runs the checks on one tree, with the configuration and
@@ -154,7 +171,13 @@ func compareSides(e *env, cmd string, rf *renderFlags, opts render.Options, cfg 
 	}
 	baseRep, err := checkSide(rf, opts, cfg, base.dir)
 	var headRep *lint.Report
-	if err == nil {
+	if head.checked != nil {
+		var herr error
+		headRep, herr = head.checked()
+		if err == nil {
+			err = herr
+		}
+	} else if err == nil {
 		headRep, err = checkSide(rf, opts, cfg, head.dir)
 	}
 	if err == nil {
@@ -199,24 +222,39 @@ func changedOnly(e *env, rf *renderFlags, opts render.Options, cfg *config.Confi
 	cmd := "check"
 	var base, head side
 	var err error
+	if opts.Cache == nil {
+		opts.Cache = &render.BuildCache{}
+	}
+	// When the head is the work tree, its check runs while the base is
+	// checked out: one is I/O, the other CPU. The work tree stands for the
+	// index when it holds exactly what is staged.
+	inPlace := !staged
+	if staged {
+		if repo, prefix, oerr := gitrev.Open(dir); oerr == nil {
+			inPlace, _ = repo.IndexIsWorkTree(prefix)
+		}
+	}
+	if inPlace {
+		label := "working tree"
+		if staged {
+			label = "index"
+		}
+		head = side{dir: dir, label: label, cleanup: func() {}, checked: startCheck(rf, opts, cfg, dir)}
+	}
 	if staged {
 		var repo *gitrev.Repo
 		var prefix string
-		if base, repo, prefix, err = baseSide(dir, "HEAD", "HEAD", opts.TempDir); err == nil {
-			// The work tree stands for the index when it holds exactly what
-			// is staged; otherwise the index is extracted.
-			if same, _ := repo.IndexIsWorkTree(prefix); same {
-				head = side{dir: dir, label: "index", cleanup: func() {}}
-			} else {
-				var d string
-				if d, err = review.Checkout(repo, prefix, nil, opts.TempDir); err == nil {
-					head = side{dir: d, label: "index", cleanup: func() { os.RemoveAll(d) }}
-				}
+		if base, repo, prefix, err = baseSide(dir, "HEAD", "HEAD", opts.TempDir); err == nil && !inPlace {
+			var d string
+			if d, err = review.Checkout(repo, prefix, nil, opts.TempDir); err == nil {
+				head = side{dir: d, label: "index", cleanup: func() { os.RemoveAll(d) }}
 			}
 		}
 	} else {
 		base, _, _, err = baseSide(dir, "HEAD", rev, opts.TempDir)
-		head = side{dir: dir, label: "working tree", cleanup: func() {}}
+	}
+	if err != nil && head.checked != nil {
+		_, _ = head.checked() // let it finish before returning
 	}
 	if err != nil {
 		flag := "--new-from-rev"

@@ -301,19 +301,36 @@ func kustomizeBuild(fs filesys.FileSystem, dirPath string, usesOpenAPI, patches 
 
 // silenceStderr keeps kustomize's deprecation warnings, which it prints
 // straight to os.Stderr, out of fluxlint's output while a render runs.
-// fluxlint's own commands write to the writers they were given.
+// fluxlint's own commands write to the writers they were given. Renders
+// may overlap (a review checks its two sides at once): the first to start
+// silences, the last to end restores.
 func silenceStderr() func() {
-	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err != nil {
-		return func() {}
+	stderrMu.Lock()
+	defer stderrMu.Unlock()
+	if stderrUsers == 0 {
+		devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		if err != nil {
+			return func() {}
+		}
+		stderrSaved, stderrNull = os.Stderr, devnull
+		os.Stderr = devnull
 	}
-	saved := os.Stderr
-	os.Stderr = devnull
+	stderrUsers++
 	return func() {
-		os.Stderr = saved
-		devnull.Close()
+		stderrMu.Lock()
+		defer stderrMu.Unlock()
+		if stderrUsers--; stderrUsers == 0 {
+			os.Stderr = stderrSaved
+			stderrNull.Close()
+		}
 	}
 }
+
+var (
+	stderrMu                sync.Mutex
+	stderrUsers             int
+	stderrSaved, stderrNull *os.File
+)
 
 // reportBuildError reports a failed build at the most precise place the
 // message allows: a kustomization entry it names, a YAML syntax error in a
