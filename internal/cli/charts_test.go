@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/fluxlint/fluxlint/internal/tools/fixture"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,33 +38,7 @@ func TestChartsPullThenCheck(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("clusters/test/flux-system.yaml", `
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./clusters/test
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: apps
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./apps
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`)
+	write("clusters/test/flux-system.yaml", fixture.Kustomization("flux-system", "./clusters/test")+"---\n"+fixture.Kustomization("apps", "./apps"))
 	write("apps/sources.yaml", `
 apiVersion: source.toolkit.fluxcd.io/v1
 kind: HelmRepository

@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"fmt"
+	"github.com/fluxlint/fluxlint/internal/tools/fixture"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,35 +43,8 @@ func generateHelmRepo(tb testing.TB, dir, cache string, releases, charts int) {
 			tb.Fatal(err)
 		}
 	}
+	write(tb, filepath.Join(dir, "clusters", "bench", "flux-system.yaml"), fixture.Kustomization("flux-system", "./clusters/bench")+"---\n"+fixture.Kustomization("apps", "./apps"))
 	var b strings.Builder
-	fmt.Fprintf(&b, `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./clusters/bench
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: apps
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./apps
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`)
-	write(tb, filepath.Join(dir, "clusters", "bench", "flux-system.yaml"), b.String())
-	b.Reset()
 	fmt.Fprintf(&b, "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: bench\n  namespace: apps\nspec:\n  interval: 1h\n  url: %s\n", helmRepoURL)
 	for i := 0; i < releases; i++ {
 		fmt.Fprintf(&b, `---

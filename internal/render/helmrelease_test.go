@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"fmt"
+	"github.com/fluxlint/fluxlint/internal/tools/fixture"
 	"os"
 	"path/filepath"
 	"testing"
@@ -20,19 +21,7 @@ func TestInRepoChartReadsOnlyTheArtifact(t *testing.T) {
 		return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\ndata:\n  a: b\n"
 	}
 	write(t, filepath.Join(outside, "leak.yaml"), cm("leaked"))
-	write(t, filepath.Join(dir, "clusters/test/flux-system.yaml"), `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./clusters/test
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
----
+	write(t, filepath.Join(dir, "clusters/test/flux-system.yaml"), fixture.Kustomization("flux-system", "./clusters/test")+`---
 apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata:
@@ -75,19 +64,7 @@ spec:
 // the kind, as a cluster's discovery lists them.
 func TestChartSeesTheRepositoryCRDs(t *testing.T) {
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "clusters/test/flux-system.yaml"), `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./clusters/test
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
----
+	write(t, filepath.Join(dir, "clusters/test/flux-system.yaml"), fixture.Kustomization("flux-system", "./clusters/test")+`---
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata:
@@ -141,19 +118,7 @@ metadata:
 // in the cache makes the chart not available.
 func TestInRepoChartDependencies(t *testing.T) {
 	dir, cache := t.TempDir(), t.TempDir()
-	write(t, filepath.Join(dir, "clusters/test/flux-system.yaml"), `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./clusters/test
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
----
+	write(t, filepath.Join(dir, "clusters/test/flux-system.yaml"), fixture.Kustomization("flux-system", "./clusters/test")+`---
 apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata:
