@@ -30,9 +30,10 @@ func put(t *testing.T, dir, name, content string) {
 	}
 }
 
-// A history with main, a branch off it, and main moving on; the tests ask
-// the same questions of gitrev and of git.
-func TestRevisions(t *testing.T) {
+// firstCommit is a repository on main with one commit of sub/a.yaml and
+// top.yaml.
+func firstCommit(t *testing.T) string {
+	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed")
 	}
@@ -42,6 +43,13 @@ func TestRevisions(t *testing.T) {
 	put(t, dir, "top.yaml", "t: 1\n")
 	git(t, dir, "add", "-A")
 	git(t, dir, "commit", "-q", "-m", "one")
+	return dir
+}
+
+// A history with main, a branch off it, and main moving on; the tests ask
+// the same questions of gitrev and of git.
+func TestRevisions(t *testing.T) {
+	dir := firstCommit(t)
 	git(t, dir, "tag", "-a", "v1", "-m", "v1")
 	put(t, dir, "sub/a.yaml", "a: 2\n")
 	git(t, dir, "commit", "-q", "-am", "two")
@@ -122,15 +130,7 @@ func TestRevisions(t *testing.T) {
 // The work tree stands for the index only when it holds exactly what is
 // staged: each way it can differ makes IndexIsWorkTree say no.
 func TestIndexIsWorkTree(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	dir := t.TempDir()
-	git(t, dir, "init", "-q", "-b", "main")
-	put(t, dir, "sub/a.yaml", "a: 1\n")
-	put(t, dir, "top.yaml", "t: 1\n")
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", "one")
+	dir := firstCommit(t)
 	check := func(what, prefix string, want bool) {
 		t.Helper()
 		r, _, err := Open(filepath.Join(dir, prefix))

@@ -22,21 +22,7 @@ func TestInRepoChartReadsOnlyTheArtifact(t *testing.T) {
 	}
 	write(t, filepath.Join(outside, "leak.yaml"), cm("leaked"))
 	write(t, filepath.Join(dir, "clusters/test/flux-system.yaml"), fixture.Kustomization("flux-system", "./clusters/test")+`---
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: web
-  namespace: apps
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: ./chart
-      sourceRef:
-        kind: GitRepository
-        name: flux-system
-        namespace: flux-system
-`)
+`+inRepoRelease)
 	write(t, filepath.Join(dir, "chart/Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n")
 	write(t, filepath.Join(dir, "chart/.helmignore"), "templates/skipped.yaml\n")
 	write(t, filepath.Join(dir, "chart/templates/kept.yaml"), cm("kept"))
@@ -76,21 +62,7 @@ spec:
   versions:
     - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}
 ---
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: web
-  namespace: apps
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: ./chart
-      sourceRef:
-        kind: GitRepository
-        name: flux-system
-        namespace: flux-system
-`)
+`+inRepoRelease)
 	write(t, filepath.Join(dir, "chart/Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n")
 	write(t, filepath.Join(dir, "chart/templates/w.yaml"), `{{- if and (.Capabilities.APIVersions.Has "example.com/v1") (.Capabilities.APIVersions.Has "example.com/v1/Widget") }}
 apiVersion: example.com/v1
@@ -180,3 +152,21 @@ dependencies:
 		t.Errorf("templates %v, want %s", got, want)
 	}
 }
+
+// inRepoRelease is a HelmRelease apps/web of the chart at ./chart in the
+// repository.
+const inRepoRelease = `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: web
+  namespace: apps
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: ./chart
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+        namespace: flux-system
+`
