@@ -53,6 +53,7 @@ type Options struct {
 // files, parsed on first use, once.
 type File struct {
 	Path string // relative to the repo root, slash-separated
+	Dir  string // path.Dir(Path)
 	Mode fs.FileMode
 	Size int64
 
@@ -106,7 +107,7 @@ func Open(dir string, opts Options) (*Repo, error) {
 			if err != nil {
 				return nil
 			}
-			r.files[rel] = &File{Path: rel, Mode: info.Mode(), Size: info.Size(), repo: r}
+			r.files[rel] = &File{Path: rel, Dir: path.Dir(rel), Mode: info.Mode(), Size: info.Size(), repo: r}
 			r.paths = append(r.paths, rel)
 		}
 		return nil
@@ -225,7 +226,7 @@ func (r *Repo) Refused() []*File {
 // ParseBytes parses data as the YAML file name, outside any tree. It is
 // what the loader does with every file, offered for tests and fuzzing.
 func ParseBytes(name string, data []byte) *File {
-	f := &File{Path: name, repo: &Repo{limits: DefaultLimits()}, data: data}
+	f := &File{Path: name, Dir: path.Dir(name), repo: &Repo{limits: DefaultLimits()}, data: data}
 	f.once.Do(func() { parseDocuments(f) })
 	return f
 }
@@ -262,7 +263,7 @@ func (f *File) DocsAsYAML() []*Doc {
 	if f.readErr != nil {
 		return nil
 	}
-	g := &File{Path: f.Path, Mode: f.Mode, Size: f.Size, repo: f.repo, data: f.data}
+	g := &File{Path: f.Path, Dir: f.Dir, Mode: f.Mode, Size: f.Size, repo: f.repo, data: f.data}
 	g.once.Do(func() { parseDocuments(g) })
 	return g.docs
 }

@@ -255,9 +255,18 @@ func (f viewFS) Open(p string) (filesys.File, error) {
 	return f.disk.Open(p)
 }
 
+// ReadFile serves a file from the content read when the repository was
+// parsed, so a file many builds read comes off the disk once. The slice's
+// capacity is its length: a reader that appends to it gets a copy.
 func (f viewFS) ReadFile(p string) ([]byte, error) {
-	if !f.hasFile(p) {
+	rel, ok := f.rel(p)
+	if !ok || !f.v.Contains(rel) {
 		return nil, notExist("read", p)
+	}
+	if file := f.v.Repo.File(rel); file != nil {
+		if data, err := file.Data(); err == nil {
+			return data[:len(data):len(data)], nil
+		}
 	}
 	return f.disk.ReadFile(p)
 }

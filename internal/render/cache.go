@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -124,11 +125,12 @@ func (c *BuildCache) lookup(key string, counted bool) ([]*yaml.RNode, bool) {
 	}
 	if c.Dir != "" {
 		p := filepath.Join(c.Dir, key[:2], key)
-		if data, err := os.ReadFile(p); err == nil {
+		if data, used, err := readEntry(p); err == nil {
 			// A corrupt entry reads as a miss, and the build writes it again.
 			if nodes, err := decodeNodes(data); err == nil {
-				now := time.Now()
-				_ = os.Chtimes(p, now, now) // recently used
+				if now := time.Now(); now.Sub(used) > touchAfter {
+					_ = os.Chtimes(p, now, now) // recently used
+				}
 				c.count(counted, true)
 				return nodes, true
 			}
@@ -236,6 +238,29 @@ func (c *BuildCache) trim() {
 	}
 }
 
+// touchAfter is how stale an entry's time of last use may get before a
+// hit updates it: eviction needs the order of use in hours, not in
+// milliseconds, and a re-run then writes nothing to the cache.
+const touchAfter = time.Hour
+
+// readEntry reads a cache file and the time it was last used.
+func readEntry(p string) ([]byte, time.Time, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	data := make([]byte, info.Size())
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, time.Time{}, err
+	}
+	return data, info.ModTime(), nil
+}
+
 // writeEntry writes a cache file through a temporary file and a rename,
 // so that a reader never sees half of one.
 func writeEntry(p string, data []byte) error {
@@ -308,7 +333,7 @@ func (g *layoutWalker) cacheKey(manifest []byte) string {
 		return v
 	}
 	for _, f := range g.view.Included {
-		dir := path.Dir(f.Path)
+		dir := f.Dir
 		if files[f.Path] || under(dir) || (kfiles[dir] && isKustomizationFile(f.Path)) {
 			if err := hashFile(h, f); err != nil {
 				return ""
