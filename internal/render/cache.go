@@ -22,6 +22,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/fluxlint/fluxlint/internal/load"
+	"github.com/fluxlint/fluxlint/internal/nodecodec"
 )
 
 // BuildCache keeps what kustomize built, keyed by everything the build
@@ -127,7 +128,11 @@ func (c *BuildCache) lookup(key string, counted bool) ([]*yaml.RNode, bool) {
 		p := filepath.Join(c.Dir, key[:2], key)
 		if data, used, err := readEntry(p); err == nil {
 			// A corrupt entry reads as a miss, and the build writes it again.
-			if nodes, err := decodeNodes(data); err == nil {
+			if ynodes, err := nodecodec.Decode(data); err == nil {
+				nodes := make([]*yaml.RNode, len(ynodes))
+				for i, n := range ynodes {
+					nodes[i] = yaml.NewRNode(n)
+				}
 				if now := time.Now(); now.Sub(used) > touchAfter {
 					_ = os.Chtimes(p, now, now) // recently used
 				}
@@ -182,7 +187,11 @@ func (c *BuildCache) store(key string, nodes []*yaml.RNode, counted bool) {
 	if c.Dir == "" {
 		return
 	}
-	data, err := encodeNodes(nodes)
+	ynodes := make([]*yaml.Node, len(nodes))
+	for i, n := range nodes {
+		ynodes[i] = n.YNode()
+	}
+	data, err := nodecodec.Encode(ynodes)
 	if err != nil {
 		return
 	}
