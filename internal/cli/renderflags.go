@@ -58,16 +58,17 @@ func (f *renderFlags) add(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.noCharts, "no-charts", false, "leave HelmReleases as custom resources: render no chart")
 }
 
-// cache is the build cache the flags ask for.
-func (f *renderFlags) cache() *render.BuildCache {
+// cache is the build cache the flags ask for, for a check of the tree at
+// dir.
+func (f *renderFlags) cache(dir string) *render.BuildCache {
 	if f.noCache {
 		return nil
 	}
-	dir := f.cacheDir
-	if dir == "" {
-		dir = render.CacheDir()
+	cacheDir := f.cacheDir
+	if cacheDir == "" {
+		cacheDir = render.CacheDir()
 	}
-	return &render.BuildCache{Dir: dir}
+	return &render.BuildCache{Dir: cacheDir, Tree: dir}
 }
 
 // refuseEmpty says, for a render that found no Flux Kustomization at all,
@@ -128,7 +129,7 @@ func (f *renderFlags) options(e *env, dir string) (render.Options, error) {
 		ConfigNamespace: f.configNamespace,
 		ConfigName:      f.configName,
 		Secrets:         e.secrets,
-		Cache:           f.cache(),
+		Cache:           f.cache(dir),
 		Charts:          render.ChartOptions{Off: f.noCharts, KubeVersion: f.kubeVersion},
 	}
 	if f.kubeVersion != "" {

@@ -2,6 +2,7 @@ package load
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"io"
 	"regexp"
@@ -231,6 +232,16 @@ func parseDocuments(f *File) {
 		f.docs = []*Doc{{File: f, StartLine: 1, EndLine: 1, End: len(f.data), ErrLine: 1,
 			Err: errors.New("the file is UTF-16 encoded; fluxlint reads YAML in UTF-8")}}
 		return
+	}
+	var sum [sha256.Size]byte
+	if f.repo.parsed != nil {
+		if sum = sha256.Sum256(f.data); parseCached(f, sum) {
+			if f.repo.secrets != nil {
+				collectSecrets(f)
+			}
+			return
+		}
+		defer storeParsed(f, sum)
 	}
 	for _, c := range splitDocuments(f.data) {
 		d := &Doc{File: f, Start: c.start, End: c.end, StartLine: c.line, EndLine: c.line + c.lines - 1}

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/fluxlint/fluxlint/internal/memo"
 	"github.com/fluxlint/fluxlint/internal/redact"
 )
 
@@ -34,6 +35,7 @@ type Repo struct {
 
 	limits  Limits
 	secrets *redact.Set
+	parsed  memo.Store
 	// names maps the files of an assembled tree (see Assemble) to the
 	// names of the files they were copied from.
 	names map[string]string
@@ -47,6 +49,8 @@ type Options struct {
 	// Secrets collects the secret values of every document parsed, for the
 	// redaction layer; nil collects nothing.
 	Secrets *redact.Set
+	// Parsed keeps parsed files across runs; nil parses every file.
+	Parsed memo.Store
 }
 
 // File is a regular file of a Repo. Its content is read and, for YAML
@@ -84,7 +88,7 @@ func Open(dir string, opts Options) (*Repo, error) {
 	if abs, err = filepath.EvalSymlinks(abs); err != nil {
 		return nil, fmt.Errorf("cannot open repository: %w", err)
 	}
-	r := &Repo{Root: abs, files: map[string]*File{}, dirs: map[string]bool{}, limits: opts.Limits.OrDefault(), secrets: opts.Secrets}
+	r := &Repo{Root: abs, files: map[string]*File{}, dirs: map[string]bool{}, limits: opts.Limits.OrDefault(), secrets: opts.Secrets, parsed: opts.Parsed}
 	err = filepath.WalkDir(abs, func(p string, de fs.DirEntry, err error) error {
 		if err != nil {
 			if p == abs {

@@ -47,6 +47,12 @@ type BuildCache struct {
 	// MaxBytes bounds the entries on disk (DefaultCacheBytes when 0): past
 	// it, the least recently used are removed.
 	MaxBytes int64
+	// Tree names the tree whose bundles the cache keeps (see Bundle): the
+	// repository the user checks. When empty, it is the first render's
+	// directory.
+	Tree string
+
+	bundles map[string]*Bundle
 
 	mu      sync.Mutex
 	memory  map[string][]*yaml.RNode
@@ -196,16 +202,22 @@ func (c *BuildCache) store(key string, nodes []*yaml.RNode, counted bool) {
 		return
 	}
 	if writeEntry(filepath.Join(c.Dir, key[:2], key), data) == nil {
-		c.mu.Lock()
-		c.writes++
-		if counted {
-			c.written++
-		}
-		trim := c.writes == 1 || c.writes%256 == 0
-		c.mu.Unlock()
-		if trim {
-			c.trim()
-		}
+		c.wrote(counted)
+	}
+}
+
+// wrote counts an entry written to disk, and keeps the disk within its
+// bound: after the first write, and every 256 after it.
+func (c *BuildCache) wrote(counted bool) {
+	c.mu.Lock()
+	c.writes++
+	if counted {
+		c.written++
+	}
+	trim := c.writes == 1 || c.writes%256 == 0
+	c.mu.Unlock()
+	if trim {
+		c.trim()
 	}
 }
 

@@ -133,6 +133,7 @@ type renderer struct {
 func Render(opts Options) (*Result, error) {
 	enforceOffline()
 	opts.Limits = opts.Limits.OrDefault()
+	defer opts.Cache.Bundle(parsesBundle, opts.Dir).Flush()
 	repo, err := load.Open(opts.Dir, r0(opts))
 	if err != nil {
 		return nil, err
@@ -198,7 +199,14 @@ func Render(opts Options) (*Result, error) {
 }
 
 // r0 are the options every repository of a render is read with.
-func r0(o Options) load.Options { return load.Options{Limits: o.Limits, Secrets: o.Secrets} }
+func r0(o Options) load.Options {
+	opts := load.Options{Limits: o.Limits, Secrets: o.Secrets}
+	opts.Parsed = o.Cache.Bundle(parsesBundle, o.Dir).Store()
+	return opts
+}
+
+// parsesBundle is the bundle of the build cache that keeps parsed files.
+const parsesBundle = "parses"
 
 // reportRefused reports the files of a repository that were read and
 // refused.
