@@ -55,7 +55,7 @@ func runSchema(p *analysis.Pass) {
 			}
 			var ok bool
 			var err error
-			vs, ok, err = schema.ValidateFlux(o.APIVersion, o.Kind, o.Node.YNode(), schema.Options{Operator: byOperator(prof.Installation.V)})
+			vs, ok, err = schema.ValidateFluxMemo(p.Memo(), o.APIVersion, o.Kind, o.Node.YNode(), schema.Options{Operator: byOperator(prof.Installation.V)})
 			if !ok || err != nil {
 				continue
 			}
@@ -71,7 +71,7 @@ func runSchema(p *analysis.Pass) {
 			// judged (types, required fields, patterns).
 			newer = crdRelease.Less(v)
 		case schema.IsCore(o.APIVersion, o.Kind):
-			vs = schema.ValidateCore(o.APIVersion, o.Kind, o.Node.YNode())
+			vs = schema.ValidateCoreMemo(p.Memo(), o.APIVersion, o.Kind, o.Node.YNode())
 			what = "the Kubernetes " + o.Kind + " API (" + o.APIVersion + ")"
 		default:
 			continue

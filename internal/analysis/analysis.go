@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/fluxlint/fluxlint/internal/load"
+	"github.com/fluxlint/fluxlint/internal/memo"
 	"github.com/fluxlint/fluxlint/internal/profile"
 	"github.com/fluxlint/fluxlint/internal/render"
 	"github.com/fluxlint/fluxlint/rewrite"
@@ -113,6 +114,10 @@ func (p *Pass) ProfileFor(k *render.Kustomization) *profile.Profile {
 
 // Settings are the rules' settings from the configuration.
 func (p *Pass) Settings() Settings { return p.config.Settings }
+
+// Memo is where a rule keeps what it computes from an object's content
+// alone, across runs; nil when nothing is kept.
+func (p *Pass) Memo() memo.Store { return p.config.Memo }
 
 // Forced reports whether the configuration sets the rule's severity
 // explicitly (to anything but off or default): a rule that runs only on

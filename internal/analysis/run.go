@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fluxlint/fluxlint/internal/load"
+	"github.com/fluxlint/fluxlint/internal/memo"
 	"github.com/fluxlint/fluxlint/internal/profile"
 	"github.com/fluxlint/fluxlint/internal/render"
 )
@@ -28,6 +29,9 @@ type Config struct {
 	// Settings are the rules' settings from the configuration
 	// (config.Config.RuleSettings fills in their defaults).
 	Settings Settings
+	// Memo keeps what rules compute from an object's content alone across
+	// runs (the schema rule's verdicts); nil keeps nothing.
+	Memo memo.Store
 	// running are the ids of the analyzers that run.
 	running map[string]bool
 }

@@ -61,7 +61,9 @@ func Run(opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	ds := analysis.Run(res, list, analysis.Config{Suite: opts.Suite, Severity: cfg.Rules, Profiles: profiles, Settings: cfg.RuleSettings()})
+	verdicts := opts.Render.Cache.Bundle("verdicts", opts.Render.Dir)
+	defer verdicts.Flush()
+	ds := analysis.Run(res, list, analysis.Config{Suite: opts.Suite, Severity: cfg.Rules, Profiles: profiles, Settings: cfg.RuleSettings(), Memo: verdicts.Store()})
 	pipeline := append([]Filter{Unsilenced{}, Excluded{Config: cfg}}, opts.Filters...)
 	pipeline = append(pipeline, Sorted{})
 	rep := &Report{Result: res, Config: cfg, Profiles: profiles, Dropped: map[string]int{}}
