@@ -34,6 +34,7 @@ var embedded []byte
 var (
 	mu        sync.Mutex
 	installed bool
+	bare      bool // InstallBare's schema is in place
 	installs  atomic.Int64
 )
 
@@ -55,9 +56,28 @@ func Install() error {
 	openapi.SuppressBuiltInSchemaUse()
 	_ = openapi.Schema()
 	openapi.AddDefinitions(defs)
-	installed = true
+	installed, bare = true, false
 	installs.Add(1)
 	return nil
+}
+
+// InstallBare makes kyaml's global schema its own small Kustomization
+// schema alone, without the Kubernetes types, unless a schema is in place
+// already. It costs a fraction of Install. A strategic-merge patch of a
+// custom resource merges the same with it as with the Kubernetes schema,
+// which has no type for any custom resource; it only keeps kyaml from
+// parsing its built-in schema, which it does the first time a merge asks
+// for a type. Callers must keep builds from reading the schema meanwhile.
+func InstallBare() {
+	mu.Lock()
+	defer mu.Unlock()
+	if installed || bare {
+		return
+	}
+	openapi.ResetOpenAPI()
+	openapi.SuppressBuiltInSchemaUse()
+	_ = openapi.Schema()
+	bare = true
 }
 
 // Reset empties kyaml's global schema, for a build that sets its own (a
@@ -67,7 +87,7 @@ func Reset() {
 	mu.Lock()
 	defer mu.Unlock()
 	openapi.ResetOpenAPI()
-	installed = false
+	installed, bare = false, false
 }
 
 // Installed reports whether kyaml's schema is the embedded one.
@@ -75,6 +95,15 @@ func Installed() bool {
 	mu.Lock()
 	defer mu.Unlock()
 	return installed
+}
+
+// Ready reports whether a schema is in place for a build that merges
+// strategic-merge patches: the Kubernetes one when the build may patch a
+// Kubernetes type (full), or else at least InstallBare's.
+func Ready(full bool) bool {
+	mu.Lock()
+	defer mu.Unlock()
+	return installed || (bare && !full)
 }
 
 // Installs counts the calls of Install that loaded the schema, for tests

@@ -113,3 +113,11 @@ func BenchmarkBuiltin(b *testing.B) {
 	}
 	Reset()
 }
+
+func BenchmarkInstallBare(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		Reset()
+		InstallBare()
+	}
+	Reset()
+}

@@ -90,7 +90,7 @@ func (r *renderer) build(t *tree, j job) {
 	key := g.cacheKey(manifest)
 	m, hit := r.opts.Cache.get(key)
 	if !hit {
-		if m, err = kustomizeBuild(fs, dirPath, g.openAPI, g.patches); err != nil {
+		if m, err = kustomizeBuild(fs, dirPath, g.openAPI, g.schema); err != nil {
 			r.reportBuildError(k, view, clean(err.Error()), g)
 			return
 		}
@@ -257,12 +257,14 @@ var buildMu sync.RWMutex
 //
 // kustomize reads the Kubernetes OpenAPI schema to merge strategic-merge
 // patches, and kyaml parses its built-in copy the first time one needs it:
-// about 200 ms of CPU, more than most builds. So a build that may apply
-// one (patches says so) installs kubeschema's compact copy first, and a
-// build without patches loads no schema at all. A build that uses the
+// about 200 ms of CPU, more than most builds. So a build that may merge one
+// into a Kubernetes type installs kubeschema's compact copy first; one that
+// merges them into custom resources only installs kyaml's schema without
+// the Kubernetes types, which merges those the same; and a build without
+// patches loads no schema at all (need says which). A build that uses the
 // "openapi" field gets kyaml's schema as Flux would give it, which Flux
 // reloads before every build: the built-in one, then what the field sets.
-func kustomizeBuild(fs filesys.FileSystem, dirPath string, usesOpenAPI, patches bool) (m resmap.ResMap, err error) {
+func kustomizeBuild(fs filesys.FileSystem, dirPath string, usesOpenAPI bool, need schemaNeed) (m resmap.ResMap, err error) {
 	if usesOpenAPI {
 		buildMu.Lock()
 		defer buildMu.Unlock()
@@ -271,16 +273,16 @@ func kustomizeBuild(fs filesys.FileSystem, dirPath string, usesOpenAPI, patches 
 		defer kubeschema.Reset()
 	} else {
 		for {
-			if patches && !kubeschema.Installed() {
+			if !need.ready() {
 				buildMu.Lock()
-				err := kubeschema.Install()
+				err := need.install()
 				buildMu.Unlock()
 				if err != nil {
 					return nil, err
 				}
 			}
 			buildMu.RLock()
-			if !patches || kubeschema.Installed() {
+			if need.ready() {
 				break
 			}
 			buildMu.RUnlock() // an "openapi" build reset it meanwhile

@@ -43,6 +43,6 @@ func BenchmarkBuildFluxBuild(b *testing.B) { benchBuild(b, fluxkustomize.Build) 
 
 func BenchmarkBuildSchemaOnce(b *testing.B) {
 	benchBuild(b, func(fs filesys.FileSystem, dir string) (resmap.ResMap, error) {
-		return kustomizeBuild(fs, dir, false, true)
+		return kustomizeBuild(fs, dir, false, schemaFull)
 	})
 }

@@ -740,8 +740,7 @@ func kustomizePostRender(in []*yaml.RNode, spec map[string]any) ([]*yaml.RNode, 
 	if err := fs.WriteFile("/helm/kustomization.yaml", kb); err != nil {
 		return nil, err
 	}
-	_, patched := kust["patches"]
-	m, err := kustomizeBuild(fs, "/helm", false, patched)
+	m, err := kustomizeBuild(fs, "/helm", false, kustomizationNeed(kust))
 	if err != nil {
 		return nil, err
 	}

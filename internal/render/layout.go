@@ -34,10 +34,10 @@ type layoutWalker struct {
 	// nothing of it but its kustomization file and the entries the walker
 	// recorded; other directories are read whole (see cacheKey).
 	precise map[string]bool
-	// patches is set when a kustomization the build reads has patches or
-	// transformers, which may merge strategic-merge patches and need the
-	// Kubernetes schema.
-	patches bool
+	// schema is what of the Kubernetes schema the kustomizations the
+	// build reads need: their patches and transformers may merge
+	// strategic-merge patches.
+	schema  schemaNeed
 	entries []pathEntry
 	layout  *Layout
 	root    string // the build directory, absolute
@@ -197,11 +197,7 @@ func (g *layoutWalker) walk(dir, kfile string, m map[string]any) bool {
 	if _, ok := m["openapi"]; ok {
 		g.openAPI = true
 	}
-	for _, field := range []string{"patches", "patchesStrategicMerge", "transformers"} {
-		if _, ok := m[field]; ok {
-			g.patches = true
-		}
-	}
+	g.schema = max(g.schema, kustomizationNeed(m))
 	if g.precise == nil {
 		g.precise = map[string]bool{}
 	}

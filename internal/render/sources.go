@@ -50,10 +50,10 @@ func (r *renderer) instanceRoot(in flux.Instance) (*Kustomization, error) {
 	fs := filesys.MakeFsInMemory()
 	kust := yaml.NewMapRNode(nil)
 	_ = kust.PipeE(yaml.SetField("resources", yaml.NewListRNode("sync.yaml")))
-	patched := false
+	need := schemaNone
 	if p := load.LookupNode(in.Spec, "kustomize", "patches"); p != nil && p.Kind == yaml.SequenceNode {
 		_ = kust.PipeE(yaml.SetField("patches", yaml.NewRNode(p)))
-		patched = true
+		need = schemaFull
 	}
 	kb, err := kust.String()
 	if err == nil {
@@ -69,7 +69,7 @@ func (r *renderer) instanceRoot(in flux.Instance) (*Kustomization, error) {
 	key := r.opts.Cache.keyOf("FluxInstance sync", []byte(in.SyncObjects()), []byte(kb))
 	m, hit := r.opts.Cache.get(key)
 	if !hit {
-		if m, err = kustomizeBuild(fs, "/sync", false, patched); err == nil {
+		if m, err = kustomizeBuild(fs, "/sync", false, need); err == nil {
 			r.opts.Cache.put(key, m)
 		}
 	}
