@@ -454,8 +454,62 @@ func setCommonMetadata(n *yaml.RNode, k *Kustomization) {
 	}
 	labels[flux.KustomizeGroup+"/name"] = k.Name
 	labels[flux.KustomizeGroup+"/namespace"] = k.Namespace
-	_ = n.SetLabels(labels)
+	setLabels(n, labels)
 }
+
+// setLabels does what kyaml's RNode.SetLabels does, which kustomize-
+// controller's labels go through: the labels field is taken out of
+// metadata and written again at its end, keys sorted, each value a string
+// node, double-quoted when YAML 1.1 would read it as something else.
+// kyaml parses every value with a YAML 1.1 parser to know that, which was
+// a tenth of a warm check; this asks once per distinct value.
+// TestSetLabelsAsKyaml holds the two to the same trees.
+func setLabels(n *yaml.RNode, labels map[string]string) {
+	root := n.YNode()
+	var meta *yaml.Node
+	if root.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if root.Content[i].Value == yaml.MetadataField {
+				meta = root.Content[i+1]
+				break
+			}
+		}
+	}
+	if meta == nil || meta.Kind != yaml.MappingNode {
+		_ = n.SetLabels(labels) // kyaml creates or refuses metadata
+		return
+	}
+	for i := 0; i+1 < len(meta.Content); i += 2 {
+		if meta.Content[i].Value == yaml.LabelsField {
+			meta.Content = append(meta.Content[:i], meta.Content[i+2:]...)
+			break
+		}
+	}
+	if len(labels) == 0 {
+		return
+	}
+	m := &yaml.Node{Kind: yaml.MappingNode}
+	meta.Content = append(meta.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: yaml.LabelsField}, m)
+	for _, key := range yaml.SortedMapKeys(labels) {
+		v := yaml.NewStringRNode(labels[key]).YNode()
+		if yaml.IsYNodeString(v) && v.Style == 0 && yaml11NonString(v.Value) {
+			v.Style = yaml.DoubleQuotedStyle
+		}
+		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, v)
+	}
+}
+
+// yaml11NonString is kyaml's IsValueNonString, remembered by value.
+func yaml11NonString(v string) bool {
+	if b, ok := nonStrings.Load(v); ok {
+		return b.(bool)
+	}
+	b := yaml.IsValueNonString(v)
+	nonStrings.Store(v, b)
+	return b
+}
+
+var nonStrings sync.Map
 
 // checkSecretShape reports a Secret whose data or stringData is not a
 // mapping: the API server refuses it, and render prints it masked whole.
