@@ -236,7 +236,7 @@ func (r *renderer) prepareRelease(k *Kustomization, o *Object) *releaseJob {
 		return j
 	}
 	if values != nil {
-		if spec.Values, err = yaml.NewRNode(&yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "values"}, values}}).MarshalJSON(); err == nil {
+		if spec.Values, err = marshalJSON(yaml.NewRNode(&yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "values"}, values}})); err == nil {
 			var wrap struct {
 				Values json.RawMessage `json:"values"`
 			}
@@ -271,7 +271,7 @@ func decodeSpecWithout(obj *yaml.RNode, skip string, spec any, skipped **yaml.No
 		}
 		shallow.Content = append(shallow.Content, n.Content[i], n.Content[i+1])
 	}
-	raw, err := yaml.NewRNode(shallow).MarshalJSON()
+	raw, err := marshalJSON(yaml.NewRNode(shallow))
 	if err != nil {
 		return err
 	}
@@ -468,7 +468,7 @@ func (r *renderer) releaseChart(k *Kustomization, o *Object, spec *hrSpec) (*hel
 				r.notAvailable(k, o, fmt.Sprintf("%s: its chart comes from %s, which the repository does not define", id, ref))
 				return nil, "", false
 			}
-			b, err := yaml.NewRNode(node).MarshalJSON()
+			b, err := marshalJSON(yaml.NewRNode(node))
 			var hc struct {
 				Spec chartSpec `json:"spec"`
 			}

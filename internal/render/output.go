@@ -193,7 +193,7 @@ func WriteJSON(w io.Writer, r *Result, groups []Group, problems []Problem) error
 }
 
 func toMap(n *yaml.RNode) (map[string]any, error) {
-	b, err := n.MarshalJSON()
+	b, err := marshalJSON(n)
 	if err != nil {
 		return nil, err
 	}

@@ -329,7 +329,7 @@ func (ix *docIndex) unique(ref flux.Ref) *load.Doc {
 // then not rendered.
 func (r *renderer) newKustomization(obj *Object, parent *Kustomization) (*Kustomization, error) {
 	k := &Kustomization{Namespace: obj.Namespace, Name: obj.Name, Object: obj, Parent: parent}
-	raw, err := obj.Node.MarshalJSON()
+	raw, err := marshalJSON(obj.Node)
 	if err == nil {
 		var typed kustomizev1.Kustomization
 		if err = json.Unmarshal(raw, &typed); err == nil {
