@@ -120,7 +120,7 @@ func (r *renderer) findGenerator(t *tree, ref flux.Ref) (*Object, *yaml.Node) {
 		}
 		return nil
 	}
-	for _, o := range t.objects {
+	for _, o := range t.byKind[flux.KindArtifactGenerator] {
 		if a := match(o); a != nil {
 			return o, a
 		}

@@ -212,8 +212,8 @@ func (r *renderer) remoteMismatch(d *load.Doc) bool {
 // name. Several clusters of one repository may each define their own
 // flux-system GitRepository, so a source is looked up in its tree first.
 func (t *tree) sourceObject(r *renderer, ref flux.Ref) (*yaml.Node, *load.Doc) {
-	for _, o := range t.objects {
-		if o.Kind == ref.Kind && o.Namespace == ref.Namespace && o.Name == ref.Name && flux.IsSource(o.APIVersion, o.Kind) {
+	for _, o := range t.named(ref.Kind, ref.Namespace, ref.Name) {
+		if flux.IsSource(o.APIVersion, o.Kind) {
 			return o.Node.YNode(), o.Doc
 		}
 	}

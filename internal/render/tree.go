@@ -15,8 +15,11 @@ type tree struct {
 	root  *Kustomization
 	byKey map[string]*Kustomization
 	// objects are the objects rendered so far, where substituteFrom looks
-	// for its ConfigMaps and Secrets.
+	// for its ConfigMaps and Secrets; byName and byKind index them, in the
+	// same order (add keeps the three together).
 	objects []*Object
+	byName  map[objName][]*Object
+	byKind  map[string][]*Object
 	// produced are the Kustomization documents the tree's builds produced,
 	// by docKey.
 	produced map[string]bool
@@ -33,7 +36,7 @@ type tree struct {
 func (r *renderer) renderTree(root *Kustomization) *tree {
 	t := &tree{root: root, byKey: map[string]*Kustomization{root.Key(): root}, produced: map[string]bool{}, failedDirs: []string{""}}
 	root.tree = t
-	t.objects = append(t.objects, root.Companions...)
+	t.add(root.Companions...)
 	pending := []*Kustomization{root}
 	for len(pending) > 0 {
 		if limit := r.opts.Limits.ObjectsTotal; r.rendered > limit {
@@ -69,7 +72,7 @@ func (r *renderer) renderTree(root *Kustomization) *tree {
 			if !k.Rendered && k.Dir != "" && k.Dir != "." && k != root {
 				t.failedDirs = append(t.failedDirs, k.Dir)
 			}
-			t.objects = append(t.objects, k.Objects...)
+			t.add(k.Objects...)
 			r.rendered += len(k.Objects)
 			pending = append(pending, r.children(t, k)...)
 		}
@@ -167,10 +170,32 @@ func (t *tree) inputsReady(k *Kustomization, dryRun bool) bool {
 	return true
 }
 
+// objName is what an object is looked up by.
+type objName struct{ kind, namespace, name string }
+
+// add appends rendered objects to the tree.
+func (t *tree) add(objs ...*Object) {
+	if t.byName == nil {
+		t.byName, t.byKind = map[objName][]*Object{}, map[string][]*Object{}
+	}
+	for _, o := range objs {
+		t.objects = append(t.objects, o)
+		n := objName{o.Kind, o.Namespace, o.Name}
+		t.byName[n] = append(t.byName[n], o)
+		t.byKind[o.Kind] = append(t.byKind[o.Kind], o)
+	}
+}
+
+// named returns the rendered objects of a kind, namespace and name, in the
+// order they were rendered.
+func (t *tree) named(kind, namespace, name string) []*Object {
+	return t.byName[objName{kind, namespace, name}]
+}
+
 // find returns a rendered ConfigMap or Secret.
 func (t *tree) find(kind, namespace, name string) *Object {
-	for _, o := range t.objects {
-		if o.Kind == kind && o.APIVersion == "v1" && o.Namespace == namespace && o.Name == name {
+	for _, o := range t.named(kind, namespace, name) {
+		if o.APIVersion == "v1" {
 			return o
 		}
 	}
