@@ -306,7 +306,7 @@ func report(what string, r result) {
 	fmt.Printf("%-52s %10s %10s %5d\n", what, r.median().Round(time.Millisecond), mb(r.maxRSS), len(r.times))
 }
 
-func mb(kib int64) string { return fmt.Sprintf("%.1fMB", float64(kib)/1024) }
+func mb(kib int64) string { return fmt.Sprintf("%.1fMiB", float64(kib)/1024) }
 
 func tail(s string) string {
 	if len(s) > 2000 {
