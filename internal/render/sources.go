@@ -53,7 +53,10 @@ func (r *renderer) instanceRoot(in flux.Instance) (*Kustomization, error) {
 	need := schemaNone
 	if p := load.LookupNode(in.Spec, "kustomize", "patches"); p != nil && p.Kind == yaml.SequenceNode {
 		_ = kust.PipeE(yaml.SetField("patches", yaml.NewRNode(p)))
-		need = schemaFull
+		// The build holds the sync's source and Kustomization alone, custom
+		// resources which no Kubernetes type describes: a patch meant for
+		// the controllers selects nothing here.
+		need = schemaBare
 	}
 	kb, err := kust.String()
 	if err == nil {
