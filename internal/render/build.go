@@ -135,6 +135,11 @@ func (r *renderer) view(src *sourceDir, ignore string) *load.View {
 	if v := r.views[key]; v != nil {
 		return v
 	}
+	if f := r.prefetched; f != nil && f.key == key && !src.assembled {
+		<-f.done
+		r.views[key] = f.view
+		return f.view
+	}
 	v := src.repo.View(ignore)
 	if src.assembled {
 		v = src.repo.ViewAll()

@@ -150,3 +150,16 @@ func (b *Bundle) Store() memo.Store {
 	}
 	return b
 }
+
+// cold reports whether a render of dir is likely to run builds: there is
+// no cache, it keeps nothing on disk, or it holds nothing of this tree yet
+// (no bundle of its parsed files was on disk).
+func (c *BuildCache) cold(dir string) bool {
+	b := c.Bundle(parsesBundle, dir)
+	if b == nil {
+		return true
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.old) == 0
+}

@@ -101,13 +101,16 @@ func (r *Result) Kustomizations() []*Kustomization {
 }
 
 type renderer struct {
-	opts      Options
-	repo      *load.Repo
-	sources   map[string]*sourceDir
-	views     map[string]*load.View
-	problems  []Problem
-	index     *docIndex
-	linksSeen map[string]bool
+	opts    Options
+	repo    *load.Repo
+	sources map[string]*sourceDir
+	views   map[string]*load.View
+	// prefetched is the repository's own artifact, computed while the
+	// repository is parsed (see prefetchView).
+	prefetched *viewFuture
+	problems   []Problem
+	index      *docIndex
+	linksSeen  map[string]bool
 	// remote is the URL of the checkout's git remote, or "".
 	remote string
 	// assembled are the directories of the artifacts fluxlint assembled,
@@ -151,8 +154,12 @@ func Render(opts Options) (*Result, error) {
 	}
 	r.opts = opts
 	r.problems = append(r.problems, fc.problems...)
-	repo.ParseAll(runtime.GOMAXPROCS(0))
 	defer silenceStderr()()
+	r.prefetchView(repo)
+	if opts.Cache.cold(opts.Dir) {
+		go warmKustomize()
+	}
+	repo.ParseAll(runtime.GOMAXPROCS(0))
 	r.index = indexDocs(repo)
 
 	res := &Result{Repo: repo, ConfigNamespace: opts.ConfigNamespace, FluxConfiguration: fc.config}
