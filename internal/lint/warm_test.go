@@ -9,6 +9,7 @@ import (
 	"github.com/fluxlint/fluxlint/internal/kubeschema"
 	"github.com/fluxlint/fluxlint/internal/lint"
 	"github.com/fluxlint/fluxlint/internal/render"
+	"github.com/fluxlint/fluxlint/internal/schema"
 	"github.com/fluxlint/fluxlint/internal/tools/fixture"
 )
 
@@ -29,13 +30,16 @@ func TestWarmCheckLoadsNoSchema(t *testing.T) {
 	cold, _ := check()
 	kubeschema.Reset()
 	defer kubeschema.Reset()
-	installs := kubeschema.Installs()
+	installs, validations := kubeschema.Installs(), schema.Validations()
 	warm, c := check()
 	if _, misses := c.Stats(); misses != 0 {
 		t.Errorf("the warm check ran %d builds", misses)
 	}
 	if kubeschema.Installs() != installs || kubeschema.Installed() {
-		t.Error("the warm check loaded the Kubernetes schema")
+		t.Error("the warm check loaded the Kubernetes schema for kustomize")
+	}
+	if n := schema.Validations() - validations; n != 0 {
+		t.Errorf("the warm check validated %d objects against their schemas", n)
 	}
 	if c.Writes() != 0 {
 		t.Errorf("the warm check wrote %d cache entries", c.Writes())

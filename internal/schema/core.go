@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"github.com/fluxlint/fluxlint/internal/kubeschema"
 	"reflect"
 	"strconv"
 	"strings"
@@ -12,6 +11,8 @@ import (
 	"k8s.io/kube-openapi/pkg/validation/spec"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/fluxlint/fluxlint/internal/kubeschema"
 )
 
 // coreGroups are the API groups of Kubernetes itself whose kinds this
@@ -33,22 +34,67 @@ func IsCore(apiVersion, kind string) bool {
 	return kind != "" && coreGroups[group]
 }
 
-// coreSchema is the one place this package reads kyaml's OpenAPI
-// document. It installs kubeschema's compact copy of it first (kyaml's
-// built-in document without its descriptions, which loads in a few
-// milliseconds where kyaml's own parse takes about 200), and only a core
-// object to check asks. It returns the schema of a kind's apiVersion and
-// the document to resolve its references in; nil when kyaml does not know
-// the kind.
+// coreSchema returns the schema of a kind's apiVersion and the document to
+// resolve its references in; nil when the schema does not know the kind.
+// The schema is kubeschema's compact copy of kyaml's built-in document,
+// indexed by kind as kyaml indexes it (TestCoreIndexAsKyaml), loaded the
+// first time a core object is checked. It is this package's own copy:
+// kyaml's global schema is kustomize's, which builds may be reading or
+// replacing meanwhile.
 func coreSchema(apiVersion, kind string) (s, root *spec.Schema) {
-	if err := kubeschema.Install(); err != nil {
+	idx, err := core()
+	if err != nil {
 		return nil, nil
 	}
-	rs := openapi.SchemaForResourceType(yaml.TypeMeta{APIVersion: apiVersion, Kind: kind})
-	if rs == nil || rs.Schema == nil {
-		return nil, nil
+	return idx.byType[yaml.TypeMeta{APIVersion: apiVersion, Kind: kind}], idx.root
+}
+
+type coreIndex struct {
+	root   *spec.Schema
+	byType map[yaml.TypeMeta]*spec.Schema
+}
+
+var core = sync.OnceValues(func() (*coreIndex, error) {
+	defs, err := kubeschema.Definitions()
+	if err != nil {
+		return nil, err
 	}
-	return rs.Schema, openapi.Schema()
+	idx := &coreIndex{root: &spec.Schema{SchemaProps: spec.SchemaProps{Definitions: defs}}, byType: map[yaml.TypeMeta]*spec.Schema{}}
+	for name := range defs {
+		d := defs[name]
+		gvks, _ := d.Extensions["x-kubernetes-group-version-kind"].([]any)
+		for _, g := range gvks {
+			m, ok := g.(map[string]any)
+			if !ok {
+				continue
+			}
+			version, _ := m["version"].(string)
+			kind, _ := m["kind"].(string)
+			if group, _ := m["group"].(string); group != "" {
+				version = group + "/" + version
+			}
+			idx.byType[yaml.TypeMeta{APIVersion: version, Kind: kind}] = &d
+		}
+	}
+	return idx, nil
+})
+
+// Prewarm loads the schemas validation judges by, for a caller that will
+// validate without a memo and has a processor to spare meanwhile: the
+// Kubernetes document and every Flux CRD, as Flux and as Flux Operator
+// install them.
+func Prewarm() {
+	_, _ = core()
+	files, _ := crds.ReadDir("crds")
+	for _, f := range files {
+		parts := strings.Split(strings.TrimSuffix(f.Name(), ".json"), "_")
+		if len(parts) != 3 {
+			continue
+		}
+		for _, operator := range []bool{false, true} {
+			_, _ = fluxSchema(parts[0]+"/"+parts[2], parts[1], Options{Operator: operator})
+		}
+	}
 }
 
 // ValidateCore checks a core Kubernetes object against the OpenAPI schema

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"hash"
+	"sync/atomic"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -16,6 +17,13 @@ import (
 // by an older fluxlint are not read back.
 const logicVersion = "schema verdicts 1"
 
+// validations counts the objects validated (not read from a memo).
+var validations atomic.Int64
+
+// Validations says how many objects were validated rather than read from a
+// memo, for tests that prove a run loaded no schema.
+func Validations() int64 { return validations.Load() }
+
 // ValidateFluxMemo is ValidateFlux with its verdicts kept in m (nil keeps
 // none): an object validated before, by the same schemas, is not validated
 // again, and its schema is not even compiled.
@@ -26,6 +34,7 @@ func ValidateFluxMemo(m memo.Store, apiVersion, kind string, obj *yaml.Node, opt
 			return vs, true, nil
 		}
 	}
+	validations.Add(1)
 	vs, found, err := ValidateFlux(apiVersion, kind, obj, opts)
 	if ok && found && err == nil {
 		keep(m, key, vs)
@@ -43,6 +52,7 @@ func ValidateCoreMemo(m memo.Store, apiVersion, kind string, obj *yaml.Node) []V
 			return vs
 		}
 	}
+	validations.Add(1)
 	vs := ValidateCore(apiVersion, kind, obj)
 	if ok {
 		keep(m, key, vs)

@@ -5,6 +5,9 @@ import (
 	"sync"
 	"testing"
 
+	"sigs.k8s.io/kustomize/kyaml/openapi"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
 	"github.com/fluxlint/fluxlint/internal/kubeschema"
 	"github.com/fluxlint/fluxlint/internal/memo"
 )
@@ -76,22 +79,55 @@ func TestVerdictsAreKeptByContent(t *testing.T) {
 	check("after the damage", badKustomization, Options{}, 4)
 }
 
-// A core object whose verdict is kept does not load the Kubernetes schema.
-func TestKeptCoreVerdictLoadsNoSchema(t *testing.T) {
+// A core object whose verdict is kept is not validated again.
+func TestKeptCoreVerdictIsNotValidated(t *testing.T) {
 	s := &countingStore{m: map[memo.Key][]byte{}}
 	const svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: \"80\"\n    protocal: TCP\n"
 	want := ValidateCoreMemo(s, "v1", "Service", parse(t, svc))
 	if len(want) == 0 {
 		t.Fatal("the fixture should have violations")
 	}
-	kubeschema.Reset()
-	defer kubeschema.Reset()
-	installs := kubeschema.Installs()
+	n := Validations()
 	got := ValidateCoreMemo(s, "v1", "Service", parse(t, svc))
 	if !reflect.DeepEqual(strs(got), strs(want)) || s.hits != 1 {
 		t.Errorf("kept verdict %v (%d hits), want %v", strs(got), s.hits, strs(want))
 	}
+	if Validations() != n {
+		t.Error("an object whose verdict was kept was validated again")
+	}
+}
+
+// The core index finds, for every kind, the schema kyaml's own index finds
+// once kubeschema is installed, and validating never touches kyaml's
+// global schema.
+func TestCoreIndexAsKyaml(t *testing.T) {
+	kubeschema.Reset()
+	defer kubeschema.Reset()
+	installs := kubeschema.Installs()
+	const svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n"
+	_ = ValidateCore("v1", "Service", parse(t, svc))
 	if kubeschema.Installs() != installs || kubeschema.Installed() {
-		t.Error("reading a kept verdict loaded the Kubernetes schema")
+		t.Error("validating a core object installed kyaml's global schema")
+	}
+	idx, err := core()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := kubeschema.Install(); err != nil {
+		t.Fatal(err)
+	}
+	if len(idx.byType) < 100 {
+		t.Fatalf("only %d kinds indexed", len(idx.byType))
+	}
+	for tm, s := range idx.byType {
+		rs := openapi.SchemaForResourceType(tm)
+		if rs == nil || !reflect.DeepEqual(*rs.Schema, *s) {
+			t.Errorf("%s %s: the index and kyaml differ", tm.APIVersion, tm.Kind)
+		}
+	}
+	for _, tm := range []yaml.TypeMeta{{APIVersion: "apps/v1", Kind: "Deployment"}, {APIVersion: "v1", Kind: "ConfigMap"}, {APIVersion: "networking.k8s.io/v1", Kind: "Ingress"}} {
+		if idx.byType[tm] == nil {
+			t.Errorf("%s %s is not indexed", tm.APIVersion, tm.Kind)
+		}
 	}
 }

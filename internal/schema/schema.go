@@ -130,8 +130,9 @@ func fluxSchema(apiVersion, kind string, opts Options) (*jsonschema.Schema, erro
 	}
 	name := fileName(group, kind, version)
 	key := name
-	if opts.Operator {
-		key += "|operator"
+	operator := opts.Operator && group == "notification.toolkit.fluxcd.io"
+	if operator {
+		key += "|operator" // only the notification CRDs differ
 	}
 	mu.Lock()
 	c := compiles[key]
@@ -150,7 +151,7 @@ func fluxSchema(apiVersion, kind string, opts Options) (*jsonschema.Schema, erro
 			return
 		}
 		closeSchema(doc, true)
-		if opts.Operator && group == "notification.toolkit.fluxcd.io" {
+		if operator {
 			addOperatorKinds(doc)
 		}
 		comp := jsonschema.NewCompiler()
