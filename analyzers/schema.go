@@ -5,6 +5,7 @@ import (
 
 	"github.com/fluxlint/fluxlint/internal/analysis"
 	"github.com/fluxlint/fluxlint/internal/flux"
+	"github.com/fluxlint/fluxlint/internal/memo"
 	"github.com/fluxlint/fluxlint/internal/render"
 	"github.com/fluxlint/fluxlint/internal/schema"
 )
@@ -18,6 +19,15 @@ var Schema = &analysis.Analyzer{
 	Doc:      doc("schema"),
 	Severity: analysis.Error,
 	Run:      runSchema,
+	Warm:     warmSchema,
+}
+
+// warmSchema compiles the schemas beside the render when no memo keeps
+// verdicts, so that the rule does not load them after it.
+func warmSchema(m memo.Store) {
+	if m == nil {
+		schema.Prewarm()
+	}
 }
 
 // crdRelease is the Flux release whose CRDs internal/schema carries.

@@ -69,6 +69,10 @@ type Analyzer struct {
 	Severity Severity
 	// Run looks at the pass's objects and reports.
 	Run func(*Pass)
+	// Warm, when set, loads what Run judges by. It runs beside the render,
+	// before Run, with the memo Run will read (nil when none is kept):
+	// work it can skip when the memo will answer.
+	Warm func(memo.Store)
 	// Problem is set for a rule that reports the renderer's problems of
 	// this code (ProblemRule makes such rules); its severity follows from
 	// the code.

@@ -53,6 +53,17 @@ func (c *Config) enabled(id string) bool {
 	return c.running[id] && (!set || sev != Off)
 }
 
+// Warm starts, beside whatever the caller does next, the Warm function of
+// every analyzer of list that is not off.
+func Warm(list []*Analyzer, cfg Config) {
+	for _, a := range list {
+		if sev, set := cfg.Severity[a.Name]; a.Warm == nil || (set && sev == Off) {
+			continue
+		}
+		go a.Warm(cfg.Memo)
+	}
+}
+
 // Run runs the analyzers of list that are not off over a rendered
 // repository and returns their findings, sorted by position, without
 // duplicates. Analyzers with AfterOthers run last and see the others'

@@ -53,17 +53,19 @@ func Run(opts Options) (*Report, error) {
 	if list == nil {
 		list = opts.Suite
 	}
+	verdicts := opts.Render.Cache.Bundle("verdicts", opts.Render.Dir)
+	defer verdicts.Flush()
+	acfg := analysis.Config{Suite: opts.Suite, Severity: cfg.Rules, Settings: cfg.RuleSettings(), Memo: verdicts.Store()}
+	analysis.Warm(list, acfg)
 	res, err := render.Render(config.Merge(opts.Render, cfg))
 	if err != nil {
 		return nil, err
 	}
-	profiles, err := profile.Derive(res, cfg.Overrides(opts.Profile))
-	if err != nil {
+	if acfg.Profiles, err = profile.Derive(res, cfg.Overrides(opts.Profile)); err != nil {
 		return nil, err
 	}
-	verdicts := opts.Render.Cache.Bundle("verdicts", opts.Render.Dir)
-	defer verdicts.Flush()
-	ds := analysis.Run(res, list, analysis.Config{Suite: opts.Suite, Severity: cfg.Rules, Profiles: profiles, Settings: cfg.RuleSettings(), Memo: verdicts.Store()})
+	profiles := acfg.Profiles
+	ds := analysis.Run(res, list, acfg)
 	pipeline := append([]Filter{Unsilenced{}, Excluded{Config: cfg}}, opts.Filters...)
 	pipeline = append(pipeline, Sorted{})
 	rep := &Report{Result: res, Config: cfg, Profiles: profiles, Dropped: map[string]int{}}
