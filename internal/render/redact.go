@@ -18,8 +18,13 @@ const (
 
 // Redacted returns the object as it may be printed: a copy in which every
 // value of a v1 Secret's data and stringData is masked, and the SOPS
-// metadata of any object is dropped, as "flux build" does.
+// metadata of any object and its comments are dropped, as "flux build"
+// does. An object with nothing to drop or mask is returned as it is, not
+// copied: the result is for printing, never for changing.
 func Redacted(o *Object) *yaml.RNode {
+	if !flux.IsSecret(o.APIVersion, o.Kind) && !flux.HasSOPSKey(o.Node.YNode()) && !hasComments(o.Node.YNode()) {
+		return o.Node
+	}
 	n := o.Node.Copy()
 	clearComments(n.YNode())
 	if flux.HasSOPSKey(n.YNode()) {
@@ -59,6 +64,18 @@ func Redacted(o *Object) *yaml.RNode {
 
 // clearComments drops the comments a source document carried, which a
 // kustomize build does not keep either.
+func hasComments(n *yaml.Node) bool {
+	if n.HeadComment != "" || n.LineComment != "" || n.FootComment != "" {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasComments(c) {
+			return true
+		}
+	}
+	return false
+}
+
 func clearComments(n *yaml.Node) {
 	n.HeadComment, n.LineComment, n.FootComment = "", "", ""
 	for _, c := range n.Content {
