@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -79,12 +80,20 @@ func commands() []command {
 // Main runs fluxlint with args (without the program name) and returns the
 // exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
-	e := newEnv(stdout, stderr)
+	terminal := false
 	if f, ok := stdout.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			e.terminal = true
+		fi, err := f.Stat()
+		terminal = err == nil && fi.Mode()&os.ModeCharDevice != 0
+		if !terminal {
+			// A pipe or a file takes the output in large writes: a render
+			// of thousands of objects otherwise makes a system call each.
+			b := bufio.NewWriterSize(f, 64<<10)
+			defer b.Flush()
+			stdout = b
 		}
 	}
+	e := newEnv(stdout, stderr)
+	e.terminal = terminal
 	return mainIn(e, args)
 }
 
