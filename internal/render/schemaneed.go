@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -81,6 +82,29 @@ func patchNeed(entry any) schemaNeed {
 	if !ok {
 		return schemaFull
 	}
+	target, _ := e["target"].(map[string]any)
+	group, hasGroup := target["group"].(string)
+	memoKey := patchKey{text, target != nil, group, hasGroup}
+	if n, ok := patchNeeds.Load(memoKey); ok {
+		return n.(schemaNeed)
+	}
+	n := judgePatch(text, target != nil, group, hasGroup)
+	patchNeeds.Store(memoKey, n)
+	return n
+}
+
+// patchNeeds remembers patchNeed by what it reads: every build of a
+// Kustomization's children reads the patches their parent gives them all.
+var patchNeeds sync.Map // patchKey -> schemaNeed
+
+type patchKey struct {
+	text           string
+	targeted       bool
+	group          string
+	hasTargetGroup bool
+}
+
+func judgePatch(text string, targeted bool, group string, hasGroup bool) schemaNeed {
 	var docs []*yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader([]byte(text)))
 	for {
@@ -97,8 +121,8 @@ func patchNeed(entry any) schemaNeed {
 	if len(docs) == 1 && docs[0].Kind == yaml.SequenceNode {
 		return schemaNone // a JSON 6902 patch
 	}
-	if target, ok := e["target"].(map[string]any); ok {
-		if g, ok := target["group"].(string); ok && customGroup(g) {
+	if targeted {
+		if hasGroup && customGroup(group) {
 			return schemaBare
 		}
 		return schemaFull
