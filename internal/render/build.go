@@ -98,6 +98,7 @@ func (r *renderer) build(t *tree, j job) {
 	}
 	k.Layout = g.layout
 	r.collect(t, k, view, dirPath, m, keepOrigin, key)
+	predecode(k.Objects)
 	k.Rendered = true
 }
 

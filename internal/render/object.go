@@ -42,6 +42,10 @@ type Object struct {
 	// it; nil for an object no chart rendered.
 	Release  *Object
 	Template string
+
+	// decoded is a Flux Kustomization read into the API's types, by the
+	// build that produced it (see predecode).
+	decoded *decodedKustomization
 }
 
 // ID is "Kind namespace/name", or "Kind name" for an object without a

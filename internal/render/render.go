@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	kustomizev1 "github.com/fluxcd/kustomize-controller/api/v1"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/fluxlint/fluxlint/internal/flux"
 	"github.com/fluxlint/fluxlint/internal/fluxconfig"
@@ -331,22 +332,51 @@ func (ix *docIndex) unique(ref flux.Ref) *load.Doc {
 	return found
 }
 
+// decodedKustomization is a Kustomization object read into the API's
+// types, and as unstructured values (what Flux's generator and
+// substitution take).
+type decodedKustomization struct {
+	spec         kustomizev1.KustomizationSpec
+	unstructured map[string]any
+	err          error
+}
+
+func decodeKustomization(n *yaml.RNode) *decodedKustomization {
+	d := &decodedKustomization{}
+	raw, err := marshalJSON(n)
+	if err == nil {
+		var typed kustomizev1.Kustomization
+		if err = json.Unmarshal(raw, &typed); err == nil {
+			d.spec = typed.Spec
+			err = json.Unmarshal(raw, &d.unstructured)
+		}
+	}
+	d.err = err
+	return d
+}
+
+// predecode reads the Flux Kustomizations among a build's objects into the
+// API's types, in the build's goroutine: the next round's children are
+// made one by one, and decoding was most of it.
+func predecode(objs []*Object) {
+	for _, o := range objs {
+		if flux.IsKustomization(o.APIVersion, o.Kind) && o.Node != nil {
+			o.decoded = decodeKustomization(o.Node)
+		}
+	}
+}
+
 // newKustomization reads the spec of a Kustomization object. A spec that
 // does not match the Kustomization API is a problem; the Kustomization is
 // then not rendered.
 func (r *renderer) newKustomization(obj *Object, parent *Kustomization) (*Kustomization, error) {
 	k := &Kustomization{Namespace: obj.Namespace, Name: obj.Name, Object: obj, Parent: parent}
-	raw, err := marshalJSON(obj.Node)
-	if err == nil {
-		var typed kustomizev1.Kustomization
-		if err = json.Unmarshal(raw, &typed); err == nil {
-			k.Spec = typed.Spec
-		}
-		if err == nil {
-			err = json.Unmarshal(raw, &k.unstructured)
-		}
+	d := obj.decoded
+	if d == nil {
+		d = decodeKustomization(obj.Node)
 	}
-	if err != nil {
+	k.Spec, k.unstructured = d.spec, d.unstructured
+	if err := d.err; err != nil {
 		r.report(Problem{Code: InvalidObject, Pos: obj.Pos(), Kustomization: parent, Object: obj,
 			Message: fmt.Sprintf("Kustomization %s does not match the Kustomization API: %v", k.Key(), err)})
 		return nil, err
