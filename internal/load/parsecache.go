@@ -30,8 +30,8 @@ func parseCached(f *File, sum [sha256.Size]byte) bool {
 }
 
 // storeParsed keeps f's documents when every one of them parsed. A file
-// with an error, or an alias (which the node form does not hold), is
-// parsed again on every run.
+// with an error, or aliases that the limits refuse, is parsed again on
+// every run.
 func storeParsed(f *File, sum [sha256.Size]byte) {
 	if f.refusal != nil {
 		return
@@ -84,9 +84,16 @@ func decodeDocs(f *File, entry []byte) ([]*Doc, error) {
 		}
 		docs[i] = d
 	}
-	nodes, err := nodecodec.Decode(entry[pos:])
+	nodes, err := nodecodec.Decode(entry[pos:], true)
 	if err != nil || len(nodes) != n {
 		return nil, errBadEntry
+	}
+	for _, node := range nodes {
+		// Aliases are bounded by this run's limits, as a parse would be:
+		// a file they refuse is parsed again, and refused there.
+		if aliasError(node, f.repo.limits) != nil {
+			return nil, errBadEntry
+		}
 	}
 	for i, d := range docs {
 		d.Node = yaml.NewRNode(nodes[i])

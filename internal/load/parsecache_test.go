@@ -64,8 +64,10 @@ func viewDocs(f *File) []docView {
 
 // A file parsed once is read back from the store on the next run, as the
 // same documents (positions, identity, comments) and with its Secret
-// values collected for redaction all the same. A file with an error, or
-// with an alias, is parsed on every run; a damaged entry is parsed again.
+// values collected for redaction all the same, aliases included. A file
+// with an error is parsed on every run; a damaged entry is parsed again; a
+// cached file whose aliases this run's limits refuse is refused as a parse
+// would refuse it.
 func TestParseCache(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
@@ -90,13 +92,13 @@ func TestParseCache(t *testing.T) {
 	}
 	r1, _ := open()
 	r1.ParseAll(2)
-	if store.hits != 0 || store.puts != 2 {
-		t.Fatalf("first run: %d hits, %d entries stored; want 0 and 2 (a.yaml and three.yaml: the others have an error or an alias)", store.hits, store.puts)
+	if store.hits != 0 || store.puts != 3 {
+		t.Fatalf("first run: %d hits, %d entries stored; want 0 and 3 (all but broken.yaml)", store.hits, store.puts)
 	}
 	r2, set := open()
 	r2.ParseAll(2)
-	if store.hits != 2 || store.puts != 2 {
-		t.Errorf("second run: %d hits, %d entries stored; want 2 and 2 (broken.yaml and alias.yaml are parsed again, and not stored)", store.hits, store.puts)
+	if store.hits != 3 || store.puts != 3 {
+		t.Errorf("second run: %d hits, %d entries stored; want 3 and 3 (broken.yaml is parsed again, and not stored)", store.hits, store.puts)
 	}
 	for name := range files {
 		if want, got := viewDocs(r1.File(name)), viewDocs(r2.File(name)); !reflect.DeepEqual(want, got) {
@@ -105,6 +107,21 @@ func TestParseCache(t *testing.T) {
 	}
 	if got := set.Redact("x PLANTED-cached-value y"); strings.Contains(got, "PLANTED") {
 		t.Errorf("a file read from the cache did not give its Secret value to the redaction layer: %s", got)
+	}
+	// Tighter limits refuse the cached file with aliases as a parse does.
+	fresh, err := Open(dir, Options{Limits: Limits{AliasNodes: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	strict, err := Open(dir, Options{Limits: Limits{AliasNodes: 1}, Parsed: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, got := viewDocs(fresh.File("alias.yaml")), viewDocs(strict.File("alias.yaml")); !reflect.DeepEqual(want, got) || want[0].Err == "" {
+		t.Errorf("under a limit of one alias node alias.yaml reads as\n%+v\nnot\n%+v", got, want)
+	}
+	if (strict.File("alias.yaml").Refusal() == nil) != (fresh.File("alias.yaml").Refusal() == nil) {
+		t.Error("the cached file is not refused as the parsed one is")
 	}
 	// Damage every entry: the next run parses again and agrees.
 	for k, v := range store.m {

@@ -15,7 +15,7 @@ func TestNodeCodecRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	back, err := Decode(data)
+	back, err := Decode(data, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,16 +30,47 @@ func TestNodeCodecRoundTrip(t *testing.T) {
 	}
 	// A truncated or damaged entry is an error, never a panic.
 	for n := 0; n < len(data); n++ {
-		if _, err := Decode(data[:n]); err == nil {
+		if _, err := Decode(data[:n], true); err == nil {
 			t.Fatalf("%d of %d bytes decode without an error", n, len(data))
 		}
 		flipped := append([]byte(nil), data...)
 		flipped[n] ^= 0xff
-		_, _ = Decode(flipped)
+		_, _ = Decode(flipped, true)
 	}
-	alias := yaml.MustParse("a: &x 1\nb: *x\n")
-	if _, err := Encode(ynodes([]*yaml.RNode{alias})); err == nil {
-		t.Error("an alias node was encoded")
+	// Aliases read back as aliases of the same tree's nodes, and only when
+	// the caller takes them.
+	alias := yaml.MustParse("a: &x {k: v}\nb: *x\nc: [*x, *x]\n")
+	data, err = Encode(ynodes([]*yaml.RNode{alias}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Decode(data, false); err == nil {
+		t.Error("an alias was read back without asking")
+	}
+	back, err = Decode(data, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, got := alias.MustString(), yaml.NewRNode(back[0]).MustString(); want != got {
+		t.Errorf("aliases read back as\n%s\nnot\n%s", got, want)
+	}
+	if b := back[0].Content[3]; b.Kind != yaml.AliasNode || b.Alias != back[0].Content[1] {
+		t.Errorf("the alias stands for %+v, not the anchored node", b.Alias)
+	}
+	// An alias of its own ancestor would make a cycle: not encoded, or
+	// refused when damage makes one.
+	loop := &yaml.Node{Kind: yaml.MappingNode, Anchor: "x"}
+	loop.Content = []*yaml.Node{{Kind: yaml.ScalarNode, Value: "a"}, {Kind: yaml.AliasNode, Value: "x", Alias: loop}}
+	if data, err := Encode([]*yaml.Node{loop}); err == nil {
+		if _, err := Decode(data, true); err == nil {
+			t.Error("an alias of its ancestor was read back")
+		}
+	}
+	forward := &yaml.Node{Kind: yaml.SequenceNode}
+	target := &yaml.Node{Kind: yaml.ScalarNode, Value: "v", Anchor: "y"}
+	forward.Content = []*yaml.Node{{Kind: yaml.AliasNode, Value: "y", Alias: target}, target}
+	if _, err := Encode([]*yaml.Node{forward}); err == nil {
+		t.Error("an alias before its anchor was encoded")
 	}
 }
 

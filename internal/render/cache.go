@@ -134,7 +134,7 @@ func (c *BuildCache) lookup(key string, counted bool) ([]*yaml.RNode, bool) {
 		p := filepath.Join(c.Dir, key[:2], key)
 		if data, used, err := readEntry(p); err == nil {
 			// A corrupt entry reads as a miss, and the build writes it again.
-			if ynodes, err := nodecodec.Decode(data); err == nil {
+			if ynodes, err := nodecodec.Decode(data, false); err == nil {
 				nodes := make([]*yaml.RNode, len(ynodes))
 				for i, n := range ynodes {
 					nodes[i] = yaml.NewRNode(n)
