@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	kustomizev1 "github.com/fluxcd/kustomize-controller/api/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -356,14 +357,29 @@ func decodeKustomization(n *yaml.RNode) *decodedKustomization {
 }
 
 // predecode reads the Flux Kustomizations among a build's objects into the
-// API's types, in the build's goroutine: the next round's children are
-// made one by one, and decoding was most of it.
+// API's types, when the build ends: the next round's children are made
+// one by one, and decoding was most of it. A build that produces many (an
+// entry point that applies every application) decodes them on every
+// processor: it is often the only build running.
 func predecode(objs []*Object) {
+	var ks []*Object
 	for _, o := range objs {
 		if flux.IsKustomization(o.APIVersion, o.Kind) && o.Node != nil {
-			o.decoded = decodeKustomization(o.Node)
+			ks = append(ks, o)
 		}
 	}
+	workers := min(runtime.GOMAXPROCS(0), (len(ks)+7)/8)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(ks); i += workers {
+				ks[i].decoded = decodeKustomization(ks[i].Node)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // newKustomization reads the spec of a Kustomization object. A spec that
