@@ -207,18 +207,35 @@ func (c *BuildCache) store(key string, nodes []*yaml.RNode, counted bool) {
 }
 
 // wrote counts an entry written to disk, and keeps the disk within its
-// bound: after the first write, and every 256 after it.
+// bound: every 256 writes, and at a run's first write unless a run trimmed
+// the cache less than trimEvery ago. Walking thousands of entries on every
+// pre-commit run that writes one would cost more than the build it saved;
+// between trims the cache outgrows its bound by what runs write meanwhile.
 func (c *BuildCache) wrote(counted bool) {
 	c.mu.Lock()
 	c.writes++
 	if counted {
 		c.written++
 	}
-	trim := c.writes == 1 || c.writes%256 == 0
+	trim := c.writes%256 == 0 || (c.writes == 1 && c.trimDue())
 	c.mu.Unlock()
 	if trim {
 		c.trim()
 	}
+}
+
+// trimEvery is how often a run's first write trims the cache.
+const trimEvery = 10 * time.Minute
+
+// trimDue reports whether the last trim, as the stamp file's time says, is
+// older than trimEvery, and stamps the cache when it is.
+func (c *BuildCache) trimDue() bool {
+	stamp := filepath.Join(c.Dir, ".trimmed")
+	if info, err := os.Stat(stamp); err == nil && time.Since(info.ModTime()) < trimEvery {
+		return false
+	}
+	_ = writeEntry(stamp, nil)
+	return true
 }
 
 // trim removes the least recently used entries on disk until they take
