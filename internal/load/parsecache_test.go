@@ -5,36 +5,11 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/fluxlint/fluxlint/internal/memo"
 	"github.com/fluxlint/fluxlint/internal/redact"
 )
-
-// mapStore is a memo.Store that counts what it is asked.
-type mapStore struct {
-	mu         sync.Mutex
-	m          map[memo.Key][]byte
-	hits, puts int
-}
-
-func (s *mapStore) Get(k memo.Key) ([]byte, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v, ok := s.m[k]
-	if ok {
-		s.hits++
-	}
-	return v, ok
-}
-
-func (s *mapStore) Put(k memo.Key, v []byte) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.m[k] = v
-	s.puts++
-}
 
 // docView is what a rule reads of a document.
 type docView struct {
@@ -81,7 +56,7 @@ func TestParseCache(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	store := &mapStore{m: map[memo.Key][]byte{}}
+	store := &memo.Map{}
 	open := func() (*Repo, *redact.Set) {
 		set := redact.NewSet()
 		r, err := Open(dir, Options{Secrets: set, Parsed: store})
@@ -92,13 +67,13 @@ func TestParseCache(t *testing.T) {
 	}
 	r1, _ := open()
 	r1.ParseAll(2)
-	if store.hits != 0 || store.puts != 3 {
-		t.Fatalf("first run: %d hits, %d entries stored; want 0 and 3 (all but broken.yaml)", store.hits, store.puts)
+	if hits, puts := store.Counts(); hits != 0 || puts != 3 {
+		t.Fatalf("first run: %d hits, %d entries stored; want 0 and 3 (all but broken.yaml)", hits, puts)
 	}
 	r2, set := open()
 	r2.ParseAll(2)
-	if store.hits != 3 || store.puts != 3 {
-		t.Errorf("second run: %d hits, %d entries stored; want 3 and 3 (broken.yaml is parsed again, and not stored)", store.hits, store.puts)
+	if hits, puts := store.Counts(); hits != 3 || puts != 3 {
+		t.Errorf("second run: %d hits, %d entries stored; want 3 and 3 (broken.yaml is parsed again, and not stored)", hits, puts)
 	}
 	for name := range files {
 		if want, got := viewDocs(r1.File(name)), viewDocs(r2.File(name)); !reflect.DeepEqual(want, got) {
@@ -124,11 +99,11 @@ func TestParseCache(t *testing.T) {
 		t.Error("the cached file is not refused as the parsed one is")
 	}
 	// Damage every entry: the next run parses again and agrees.
-	for k, v := range store.m {
+	store.Alter(func(v []byte) []byte {
 		d := append([]byte(nil), v...)
 		d[len(d)/2] ^= 0xff
-		store.m[k] = d[:len(d)-3]
-	}
+		return d[:len(d)-3]
+	})
 	r3, _ := open()
 	r3.ParseAll(1)
 	if want, got := viewDocs(r1.File("a.yaml")), viewDocs(r3.File("a.yaml")); !reflect.DeepEqual(want, got) {

@@ -2,7 +2,6 @@ package schema
 
 import (
 	"reflect"
-	"sync"
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/openapi"
@@ -11,28 +10,6 @@ import (
 	"github.com/fluxlint/fluxlint/internal/kubeschema"
 	"github.com/fluxlint/fluxlint/internal/memo"
 )
-
-type countingStore struct {
-	mu   sync.Mutex
-	m    map[memo.Key][]byte
-	hits int
-}
-
-func (s *countingStore) Get(k memo.Key) ([]byte, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v, ok := s.m[k]
-	if ok {
-		s.hits++
-	}
-	return v, ok
-}
-
-func (s *countingStore) Put(k memo.Key, v []byte) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.m[k] = v
-}
 
 const badKustomization = `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
@@ -52,7 +29,7 @@ spec:
 // for the same content wherever it sits in a file, not for other content
 // or other options, and validated again when the entry is damaged.
 func TestVerdictsAreKeptByContent(t *testing.T) {
-	s := &countingStore{m: map[memo.Key][]byte{}}
+	s := &memo.Map{}
 	obj := parse(t, badKustomization)
 	want, ok, err := ValidateFlux("kustomize.toolkit.fluxcd.io/v1", "Kustomization", obj, Options{})
 	if !ok || err != nil || len(want) == 0 {
@@ -64,24 +41,22 @@ func TestVerdictsAreKeptByContent(t *testing.T) {
 		if !ok || err != nil || !reflect.DeepEqual(strs(got), strs(want)) {
 			t.Errorf("%s: %v (%v, %v), want %v", what, strs(got), ok, err, strs(want))
 		}
-		if s.hits != hits {
-			t.Errorf("%s: %d verdicts read from the store, want %d", what, s.hits, hits)
+		if got, _ := s.Counts(); got != hits {
+			t.Errorf("%s: %d verdicts read from the store, want %d", what, got, hits)
 		}
 	}
 	check("first", badKustomization, Options{}, 0)
 	check("again", badKustomization, Options{}, 1)
 	check("moved down and commented", "# a comment\n\n"+badKustomization, Options{}, 2)
 	check("with other options", badKustomization, Options{Operator: true}, 2)
-	for k, v := range s.m {
-		s.m[k] = v[:len(v)/2]
-	}
+	s.Alter(func(v []byte) []byte { return v[:len(v)/2] })
 	check("damaged", badKustomization, Options{}, 3)
 	check("after the damage", badKustomization, Options{}, 4)
 }
 
 // A core object whose verdict is kept is not validated again.
 func TestKeptCoreVerdictIsNotValidated(t *testing.T) {
-	s := &countingStore{m: map[memo.Key][]byte{}}
+	s := &memo.Map{}
 	const svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: \"80\"\n    protocal: TCP\n"
 	want := ValidateCoreMemo(s, "v1", "Service", parse(t, svc))
 	if len(want) == 0 {
@@ -89,8 +64,8 @@ func TestKeptCoreVerdictIsNotValidated(t *testing.T) {
 	}
 	n := Validations()
 	got := ValidateCoreMemo(s, "v1", "Service", parse(t, svc))
-	if !reflect.DeepEqual(strs(got), strs(want)) || s.hits != 1 {
-		t.Errorf("kept verdict %v (%d hits), want %v", strs(got), s.hits, strs(want))
+	if hits, _ := s.Counts(); !reflect.DeepEqual(strs(got), strs(want)) || hits != 1 {
+		t.Errorf("kept verdict %v (%d hits), want %v", strs(got), hits, strs(want))
 	}
 	if Validations() != n {
 		t.Error("an object whose verdict was kept was validated again")
