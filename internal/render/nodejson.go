@@ -13,8 +13,8 @@ import (
 // encodes those as JSON, which was most of the cost of reading a rendered
 // Kustomization or HelmRelease. For what this reads directly (mappings with
 // string keys, sequences, and scalars that are strings, booleans, null or
-// integers, strings of one line, with no alias or merge key) the bytes are
-// the same
+// integers, strings of one line or in literal or double-quoted style, with
+// no alias or merge key) the bytes are the same
 // (TestMarshalJSONAsKyaml, over every object of the corpus); anything else
 // goes through kyaml.
 func marshalJSON(rn *yaml.RNode) ([]byte, error) {
@@ -66,8 +66,10 @@ func plainValue(n *yaml.Node, depth int) (any, bool) {
 		case "!!str":
 			// A string of several lines does not always come back the
 			// same from YAML text (a folded one may gain blank lines),
-			// and kyaml's bytes are the ones to give.
-			if !strings.ContainsAny(n.Value, "\n\r") {
+			// and kyaml's bytes are the ones to give. A literal or
+			// double-quoted one does: the encoder keeps its style, or
+			// quotes it when the style cannot hold it.
+			if !strings.ContainsAny(n.Value, "\n\r") || n.Style&(yaml.LiteralStyle|yaml.DoubleQuotedStyle) != 0 {
 				return n.Value, true
 			}
 		case "!!null":

@@ -33,6 +33,11 @@ func TestMarshalJSONAsKyaml(t *testing.T) {
 		"a: |\n  line\n  two\nb: >-\n  folded\n  text\nc: \"tab\\there\"\nd: \"\\u00e9\"\n",
 		"- a\n- 1\n- [x, {y: z}]\n",
 		"a: [1, 2]\nb: {}\nc: []\n",
+		"a: |\n  line\n   indented\n\n  trailing  \nb: |2\n   leading space first\n  next\nc: |+\n  keep\n\n\nd: |-\n  strip\n",
+		"a: \"multi\\nline\\twith tab \\u00e9\"\nb: \"ends with newline\\n\"\nc: \"  leading spaces\\n  and more\"\nd: |\n  x\ttab inside\n",
+		"a: \"x\\u2028y\"\nb: \"x\\u0085y\"\nc: \"x\\ry\"\nd: \"x\\r\\ny\"\ne: \"\\n\"\nf: \"a\\n\\n\\nb\"\n",
+		"a: >\n  folded\n    more indented\n  back\nb: plain\n  multi line\nc: 'single\n\n  quoted'\n",
+		"a: |\n  x: 1\n  y:\n    - z\n  # not a comment\n",
 	} {
 		same(text, yaml.MustParse(text))
 	}
