@@ -300,11 +300,16 @@ func kustomizeBuild(fs filesys.FileSystem, dirPath string, usesOpenAPI bool, nee
 			err = fmt.Errorf("recovered from kustomize build panic: %v", rec)
 		}
 	}()
-	k := krusty.MakeKustomizer(&krusty.Options{
+	return fluxKustomizer().Run(fs, dirPath)
+}
+
+// fluxKustomizer is kustomize with the options Flux's Build uses: no load
+// restrictions, built-in plugins only.
+func fluxKustomizer() *krusty.Kustomizer {
+	return krusty.MakeKustomizer(&krusty.Options{
 		LoadRestrictions: kustypes.LoadRestrictionsNone,
 		PluginConfig:     kustypes.DisabledPluginConfig(),
 	})
-	return k.Run(fs, dirPath)
 }
 
 // silenceStderr keeps kustomize's deprecation warnings, which it prints

@@ -3,8 +3,6 @@ package render
 import (
 	"sync"
 
-	"sigs.k8s.io/kustomize/api/krusty"
-	kustypes "sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/fluxlint/fluxlint/internal/load"
@@ -43,8 +41,7 @@ func warmKustomize() {
 		if fs.WriteFile("/warm/kustomization.yaml", []byte("namespace: warm\nlabels:\n- pairs: {a: b}\n")) != nil {
 			return
 		}
-		k := krusty.MakeKustomizer(&krusty.Options{LoadRestrictions: kustypes.LoadRestrictionsNone, PluginConfig: kustypes.DisabledPluginConfig()})
-		_, _ = k.Run(fs, "/warm")
+		_, _ = fluxKustomizer().Run(fs, "/warm")
 	})
 }
 
